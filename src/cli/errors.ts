@@ -1,0 +1,8 @@
+/** Exit statuses (DESIGN.md): 0 success (warnings allowed), 1 content errors, 2 bad usage or an internal fault. */
+export const EXIT = { ok: 0, contentErrors: 1, usage: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Bad command-line usage: printed with the usage text, exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,43 @@
+import { EXIT, UsageError, type ExitCode } from './errors.js';
+
+/** Commands are loaded only when run, so `careprint check` never pays for the PDF engine. */
+const COMMANDS = {
+  check: () => import('./commands/check.js'),
+  build: () => import('./commands/build.js'),
+} as const satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<ExitCode> }>>;
+
+const USAGE = `Usage: careprint <command> [options]
+
+Commands:
+  check [dir] [--strict] [--format pretty|json|github]   validate content; print diagnostics
+  build [dir] [--strict] [--out dist]                    check, then write the bundle to dist/
+
+dir defaults to content/. Exit status: 0 ok (warnings allowed), 1 content errors, 2 bad usage.`;
+
+export async function main(argv: string[]): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    const { VERSION } = await import('../version.js');
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (!Object.hasOwn(COMMANDS, name)) {
+    process.stderr.write(`careprint: unknown command "${name}"\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  try {
+    const command = await COMMANDS[name as keyof typeof COMMANDS]();
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`careprint ${name}: ${error.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`careprint ${name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,220 @@
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import GithubSlugger from 'github-slugger';
+import type { Heading, Root, Yaml } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { VFile } from 'vfile';
+import { configSchema, type Config } from '../config/schema.js';
+import { report } from '../diagnostics/report.js';
+import { parseMarkdown } from '../pipeline/processor.js';
+import type { Content, GlossaryDoc, GuideDoc, GuideHeading, QuizDoc } from './model.js';
+import { isInside, realContentRoot } from './paths.js';
+import { readSourceFile } from './read.js';
+import { frontMatterSchema, glossarySchema, quizSchema } from './schemas.js';
+import { validateYaml } from './validate-yaml.js';
+import { parseYaml, type ParsedYaml } from './yaml.js';
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const GUIDE_FILE = /^guide(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.md$/;
+const QUIZ_FILE = /^quiz(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.yaml$/;
+const GLOSSARY_FILE = /^glossary(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.yaml$/;
+const ROOT_KNOWN = new Set(['careprint.yaml', 'guides']);
+
+export interface LoadOptions {
+  /** Where report paths are relative to (default: process.cwd()). */
+  cwd?: string;
+}
+
+/** A file-less VFile for diagnostics about a folder or a file that could not be opened. */
+function pseudoFile(absolutePath: string, cwd: string): VFile {
+  const file = new VFile({ path: path.relative(cwd, absolutePath) || absolutePath, cwd, value: '' });
+  file.data.absolutePath = absolutePath;
+  return file;
+}
+
+/** Read a file, refusing symlinks that lead out of the content root. */
+async function readContained(absolute: string, rootReal: string, cwd: string, files: VFile[]) {
+  const real = await realpath(absolute);
+  if (!isInside(rootReal, real)) {
+    const file = pseudoFile(absolute, cwd);
+    report(file, 'md-path-outside', 'This file is a link to a place outside the content folder; careprint does not read it', undefined);
+    files.push(file);
+    return undefined;
+  }
+  const source = await readSourceFile(absolute, cwd);
+  files.push(source.file);
+  return source;
+}
+
+async function loadYamlFile(absolute: string, rootReal: string, cwd: string, files: VFile[]): Promise<{ file: VFile; parsed: ParsedYaml | undefined } | undefined> {
+  const source = await readContained(absolute, rootReal, cwd, files);
+  if (!source) return undefined;
+  if (source.text === undefined) return { file: source.file, parsed: undefined };
+  return { file: source.file, parsed: parseYaml(source.file, source.text, 1, 0) };
+}
+
+export function headingsOf(tree: Root): GuideHeading[] {
+  const slugger = new GithubSlugger();
+  const headings: GuideHeading[] = [];
+  const walk = (node: { type: string; children?: unknown[] }) => {
+    if (node.type === 'heading') {
+      const heading = node as Heading;
+      const text = toString(heading);
+      headings.push({ depth: heading.depth, text, slug: slugger.slug(text), node: heading });
+    }
+    // Headings inside callouts and lists still get anchors: walk everything.
+    for (const child of node.children ?? []) walk(child as { type: string; children?: unknown[] });
+  };
+  walk(tree);
+  return headings;
+}
+
+function frontMatterOf(file: VFile, text: string, tree: Root): ParsedYaml | undefined {
+  const first = tree.children[0];
+  if (first?.type !== 'yaml') return undefined;
+  const node = first as Yaml;
+  const start = node.position?.start;
+  if (!start || start.offset === undefined) return undefined;
+  // The YAML starts on the line after the opening `---`.
+  const offset = text.indexOf('\n', start.offset) + 1;
+  return parseYaml(file, node.value, start.line + 1, offset);
+}
+
+async function loadGuideDoc(
+  slug: string,
+  dir: string,
+  fileName: string,
+  fileLang: string | undefined,
+  quizName: string | undefined,
+  config: Config,
+  rootReal: string,
+  cwd: string,
+  files: VFile[],
+): Promise<GuideDoc | undefined> {
+  const source = await readContained(path.join(dir, fileName), rootReal, cwd, files);
+  if (!source) return undefined;
+  const { file } = source;
+  const tree = source.text === undefined ? undefined : parseMarkdown(file, source.text);
+  let frontMatter: ParsedYaml | undefined;
+  let meta: GuideDoc['meta'];
+  if (tree && source.text !== undefined) {
+    frontMatter = frontMatterOf(file, source.text, tree);
+    if (!frontMatter) {
+      report(file, 'frontmatter-missing', 'A guide starts with YAML front matter between `---` lines (title, summary, lang, version, audience, review)', { start: { line: 1, column: 1 } });
+    } else {
+      meta = validateYaml(frontMatter, frontMatterSchema, 'frontmatter');
+    }
+  }
+  const lang = fileLang ?? meta?.lang ?? config.languages[0] ?? 'en';
+  let quiz: QuizDoc | undefined;
+  if (quizName) {
+    const loaded = await loadYamlFile(path.join(dir, quizName), rootReal, cwd, files);
+    if (loaded) quiz = { file: loaded.file, parsed: loaded.parsed, quiz: loaded.parsed ? validateYaml(loaded.parsed, quizSchema, 'quiz') : undefined };
+  }
+  return { slug, lang, dir, file, tree, frontMatter, meta, headings: tree ? headingsOf(tree) : [], quiz };
+}
+
+/** Is this path inside a guide's images folder (any depth)? */
+const isImagesEntry = (name: string, isDir: boolean) => name === 'images' && isDir;
+
+async function loadGuideFolder(slug: string, dir: string, config: Config, rootReal: string, cwd: string, files: VFile[]): Promise<GuideDoc[]> {
+  const folderFile = pseudoFile(dir, cwd);
+  files.push(folderFile);
+  if (!SLUG.test(slug)) {
+    report(folderFile, 'file-slug', `Guide folder "${slug}" must be a lowercase slug (letters, digits, hyphens), as it becomes the page URL`, undefined);
+  }
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const guides: Array<{ name: string; lang: string | undefined }> = [];
+  const quizzes = new Map<string | undefined, string>();
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const guide = GUIDE_FILE.exec(entry.name);
+    const quiz = QUIZ_FILE.exec(entry.name);
+    if (guide && entry.isFile()) guides.push({ name: entry.name, lang: guide[1] });
+    else if (quiz && entry.isFile()) quizzes.set(quiz[1], entry.name);
+    else if (isImagesEntry(entry.name, entry.isDirectory())) continue;
+    else {
+      const unknown = pseudoFile(path.join(dir, entry.name), cwd);
+      report(unknown, 'file-unknown', `careprint does not use "${entry.name}" here: a guide folder holds guide.md, guide.<lang>.md, quiz.yaml, quiz.<lang>.yaml and images/`, undefined);
+      files.push(unknown);
+    }
+  }
+  if (!guides.some((g) => g.lang === undefined)) {
+    report(folderFile, 'file-missing', `Guide folder "${slug}" has no guide.md`, undefined);
+  }
+  const docs: GuideDoc[] = [];
+  for (const { name, lang } of guides) {
+    const doc = await loadGuideDoc(slug, dir, name, lang, quizzes.get(lang), config, rootReal, cwd, files);
+    if (doc) docs.push(doc);
+  }
+  return docs;
+}
+
+/**
+ * Load a content folder into the model. Nothing is thrown for bad content: every problem is a
+ * diagnostic on the file it is about, and loading goes on so one run reports everything.
+ */
+export async function loadContent(dir: string, options: LoadOptions = {}): Promise<Content> {
+  const cwd = options.cwd ?? process.cwd();
+  const root = path.resolve(cwd, dir);
+  const rootReal = await realContentRoot(root);
+  const files: VFile[] = [];
+  const rootFile = pseudoFile(root, cwd);
+  files.push(rootFile);
+
+  // Config first: it shapes defaults (languages, review window) for everything else.
+  let config: Config = configSchema.parse({});
+  let configDoc: Content['configDoc'];
+  const configPath = path.join(root, 'careprint.yaml');
+  if (await exists(configPath)) {
+    configDoc = await loadYamlFile(configPath, rootReal, cwd, files);
+    const parsed = configDoc?.parsed ? validateYaml(configDoc.parsed, configSchema, 'config') : undefined;
+    if (parsed) config = parsed;
+  } else {
+    report(rootFile, 'file-missing', 'No careprint.yaml in the content folder (site title, organisation, base URL, languages, paper sizes)', undefined);
+  }
+
+  const glossaries: GlossaryDoc[] = [];
+  const guides: GuideDoc[] = [];
+  const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const glossary = GLOSSARY_FILE.exec(entry.name);
+    if (glossary && entry.isFile()) {
+      const loaded = await loadYamlFile(path.join(root, entry.name), rootReal, cwd, files);
+      if (!loaded) continue;
+      const entriesParsed = loaded.parsed ? validateYaml(loaded.parsed, glossarySchema, 'glossary') : undefined;
+      glossaries.push({ lang: glossary[1] ?? config.languages[0] ?? 'en', file: loaded.file, parsed: loaded.parsed, entries: entriesParsed ?? [] });
+    } else if (!ROOT_KNOWN.has(entry.name)) {
+      const unknown = pseudoFile(path.join(root, entry.name), cwd);
+      report(unknown, 'file-unknown', `careprint does not use "${entry.name}": the content folder holds careprint.yaml, glossary.yaml and guides/`, undefined);
+      files.push(unknown);
+    }
+  }
+
+  const guidesDir = path.join(root, 'guides');
+  if (await exists(guidesDir)) {
+    const folders = (await readdir(guidesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+    for (const folder of folders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const folderPath = path.join(guidesDir, folder.name);
+      const info = await lstat(folderPath);
+      if (info.isSymbolicLink() || !info.isDirectory()) {
+        const unknown = pseudoFile(folderPath, cwd);
+        report(unknown, 'file-unknown', `"${folder.name}" is not a guide folder: guides/ holds one real folder per guide`, undefined);
+        files.push(unknown);
+        continue;
+      }
+      guides.push(...(await loadGuideFolder(folder.name, folderPath, config, rootReal, cwd, files)));
+    }
+  }
+  return { root, rootReal, config, configDoc, glossaries, guides, files };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

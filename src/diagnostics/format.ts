@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import { reporter } from 'vfile-reporter';
+
+export const FORMATS = ['pretty', 'json', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Paths in reports are relative to the current directory, as editors and CI annotations expect. */
+function displayPath(file: VFile, cwd: string): string {
+  const abs = path.resolve(file.cwd, file.path);
+  return path.relative(cwd, abs).split(path.sep).join('/');
+}
+
+function sortedMessages(file: VFile): VFileMessage[] {
+  return [...file.messages].sort(
+    (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || String(a.ruleId).localeCompare(String(b.ruleId)),
+  );
+}
+
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number | null;
+  endColumn: number | null;
+  severity: 'error' | 'warning';
+  ruleId: string;
+  source: string;
+  message: string;
+  url: string | null;
+}
+
+export function toJson(files: readonly VFile[], cwd: string): JsonDiagnostic[] {
+  return files.flatMap((file) =>
+    sortedMessages(file).map((m) => ({
+      file: displayPath(file, cwd),
+      line: m.line ?? 1,
+      column: m.column ?? 1,
+      endLine: m.place && 'end' in m.place ? m.place.end.line : null,
+      endColumn: m.place && 'end' in m.place ? m.place.end.column : null,
+      severity: m.fatal ? ('error' as const) : ('warning' as const),
+      ruleId: m.ruleId ?? 'unknown',
+      source: m.source ?? 'careprint',
+      message: m.reason,
+      url: m.url ?? null,
+    })),
+  );
+}
+
+// GitHub workflow commands: data escapes %, CR, LF; properties also escape ':' and ','.
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function toGithub(files: readonly VFile[], cwd: string): string {
+  return toJson(files, cwd)
+    .map((d) => {
+      const props = [`file=${escapeProperty(d.file)}`, `line=${d.line}`, `col=${d.column}`];
+      if (d.endLine !== null) props.push(`endLine=${d.endLine}`);
+      if (d.endColumn !== null && d.endLine === d.line) props.push(`endColumn=${d.endColumn}`);
+      props.push(`title=${escapeProperty(d.ruleId)}`);
+      return `::${d.severity} ${props.join(',')}::${escapeData(d.message)}`;
+    })
+    .join('\n');
+}
+
+export function toPretty(files: readonly VFile[], cwd: string, color: boolean): string {
+  // vfile-reporter prints file.path; show it relative to the working directory.
+  const shown = files
+    .filter((f) => f.messages.length > 0)
+    .map((f) => {
+      const copy = Object.assign(Object.create(Object.getPrototypeOf(f) as object) as VFile, f);
+      copy.history = [displayPath(f, cwd)];
+      copy.messages = sortedMessages(f);
+      return copy;
+    });
+  if (shown.length === 0) return '';
+  return reporter(shown, { color, quiet: true });
+}

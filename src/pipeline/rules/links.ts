@@ -1,0 +1,106 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { visit } from 'unist-util-visit';
+import type { GuideDoc } from '../../content/model.js';
+import { resolveContentPath } from '../../content/paths.js';
+import { report, type Place } from '../../diagnostics/report.js';
+import { nodePlace, type Rule } from './context.js';
+
+export const SAFE_PROTOCOLS = ['http', 'https', 'mailto', 'tel'] as const;
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.svg'] as const;
+
+/**
+ * The scheme of a URL as a browser would read it: control characters and whitespace inside the
+ * scheme are ignored by browsers (`java\tscript:`), so they are ignored here too.
+ */
+export function schemeOf(url: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  const compact = url.replace(/[\u0000-\u0020\u007f]/g, '');
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(compact);
+  return match ? match[1]!.toLowerCase() : undefined;
+}
+
+export function isSafeUrl(url: string): boolean {
+  const scheme = schemeOf(url);
+  if (scheme === undefined) return !url.trim().startsWith('//');
+  return (SAFE_PROTOCOLS as readonly string[]).includes(scheme);
+}
+
+function splitTarget(url: string): { file: string; fragment: string | undefined } {
+  const hash = url.indexOf('#');
+  const withoutQuery = (hash >= 0 ? url.slice(0, hash) : url).replace(/\?.*$/, '');
+  let file = withoutQuery;
+  try {
+    file = decodeURIComponent(withoutQuery);
+  } catch {
+    // A malformed escape is checked as written.
+  }
+  return { file, fragment: hash >= 0 ? url.slice(hash + 1) : undefined };
+}
+
+type TargetKind = 'link' | 'image';
+
+function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, root: string, rootReal: string, byPath: Map<string, GuideDoc>): void {
+  const { file: relative, fragment } = splitTarget(url.trim());
+  const scheme = schemeOf(url);
+  if (scheme !== undefined || url.trim().startsWith('//')) {
+    if (!isSafeUrl(url)) {
+      report(guide.file, 'md-url-protocol', `URL scheme "${scheme ?? '//'}" is not allowed: links use ${SAFE_PROTOCOLS.join(', ')}, images a file in the guide folder`, place);
+    } else if (kind === 'image') {
+      report(guide.file, 'md-image-missing', 'Images are files in the guide folder (images/…), never fetched from the web', place);
+    }
+    return;
+  }
+  if (relative === '') {
+    if (fragment !== undefined && fragment !== '' && !guide.headings.some((h) => h.slug === fragment)) {
+      report(guide.file, 'md-anchor-missing', `No heading in this guide has the anchor "#${fragment}"`, place);
+    }
+    return;
+  }
+  const resolved = resolveContentPath(root, rootReal, guide.dir, relative);
+  if (resolved.kind === 'outside') {
+    report(guide.file, 'md-path-outside', `"${relative}" leaves the content folder; careprint never reads outside it`, place);
+    return;
+  }
+  if (resolved.kind === 'missing') {
+    report(guide.file, kind === 'image' ? 'md-image-missing' : 'md-link-missing', `"${relative}" does not exist (paths are relative to the guide folder)`, place);
+    return;
+  }
+  if (kind === 'image') {
+    const extension = path.extname(resolved.absolute).toLowerCase();
+    if (!(IMAGE_EXTENSIONS as readonly string[]).includes(extension) || !statSync(resolved.absolute).isFile()) {
+      report(guide.file, 'md-image-format', `"${relative}" is not a PNG, JPEG or SVG image file`, place);
+    }
+    return;
+  }
+  const target = byPath.get(resolved.absolute);
+  if (target && fragment && !target.headings.some((h) => h.slug === fragment)) {
+    report(guide.file, 'md-anchor-missing', `No heading in ${target.slug} has the anchor "#${fragment}"`, place);
+  }
+}
+
+/** md-url-protocol, md-path-outside, md-link-missing, md-image-missing, md-image-format, md-anchor-missing, md-alt-missing. */
+export const links: Rule = ({ content }) => {
+  const byPath = new Map<string, GuideDoc>();
+  for (const guide of content.guides) {
+    const absolute = guide.file.data.absolutePath;
+    if (absolute) byPath.set(absolute, guide);
+  }
+  for (const guide of content.guides) {
+    if (!guide.tree) continue;
+    const check = (url: string, kind: TargetKind, place: Place | undefined) => checkTarget(guide, url, kind, place, content.root, content.rootReal, byPath);
+    visit(guide.tree, (node) => {
+      if (node.type === 'link' || node.type === 'definition') check(node.url, 'link', nodePlace(node));
+      else if (node.type === 'image') {
+        check(node.url, 'image', nodePlace(node));
+        if (!node.alt?.trim()) report(guide.file, 'md-alt-missing', 'Image has no alt text: describe it in the brackets, ![what it shows](path)', nodePlace(node));
+      } else if (node.type === 'containerDirective' && node.name === 'exercise') {
+        const image = node.attributes?.image;
+        if (image) {
+          check(image, 'image', nodePlace(node));
+          if (!node.attributes?.alt?.trim()) report(guide.file, 'md-alt-missing', 'Exercise figure has no alt text: add alt="…" describing the position', nodePlace(node));
+        }
+      }
+    });
+  }
+};
