@@ -1,1 +1,37 @@
-export async function run(): Promise<0> { return 0; }
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from '../../build.js';
+import { FORMATS, type Format } from '../../diagnostics/format.js';
+import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { printDiagnostics } from './check.js';
+
+export async function run(argv: string[]): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      strict: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'dist' },
+      only: { type: 'string', multiple: true, default: [] },
+      format: { type: 'string', default: 'pretty' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`expected at most one folder, got ${positionals.length}`);
+  if (!(FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  const dir = positionals[0] ?? 'content';
+  if (!existsSync(dir)) throw new UsageError(`no such folder: ${dir}`);
+  const started = performance.now();
+  const result = await build(dir, { strict: values.strict, out: values.out, only: values.only });
+  printDiagnostics(result.check.content.files, values.format as Format);
+  if (!result.ok) {
+    process.stderr.write(`careprint build: ${result.check.errors} error(s); nothing was written (${values.out} is unchanged)\n`);
+    return EXIT.contentErrors;
+  }
+  if (!values.quiet) {
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    process.stderr.write(`careprint build: ${result.manifest.files.length} files written to ${path.relative(process.cwd(), result.out) || '.'} in ${seconds} s\n`);
+  }
+  return EXIT.ok;
+}

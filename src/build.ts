@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { guideArtifacts, siteArtifacts, type BuildClock } from './bundle/artifacts.js';
+import { planManifest, serializeManifest, type Manifest } from './bundle/plan.js';
+import { writeAtomically } from './bundle/write.js';
+import { check, type CheckOptions, type CheckResult } from './check.js';
+import { isChecked } from './compose/compose.js';
+import { VERSION } from './version.js';
+
+export interface BuildOptions extends CheckOptions {
+  out?: string;
+  /** Build only these guide slugs. */
+  only?: readonly string[];
+}
+
+export type BuildResult =
+  | { ok: false; check: CheckResult }
+  | { ok: true; check: CheckResult; manifest: Manifest; out: string };
+
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): BuildClock {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  return { sourceDate: epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : undefined };
+}
+
+/**
+ * Check, then render every output and swap the new dist/ in. Content errors stop the build
+ * before anything is written, so the previous dist/ stays as it was.
+ */
+export async function build(dir: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const result = await check(dir, options);
+  if (result.errors > 0) return { ok: false, check: result };
+  const { content } = result;
+  const guides = content.guides.filter(isChecked).filter((g) => !options.only?.length || options.only.includes(g.slug));
+  const clock = clockFromEnv();
+  const artifacts = [];
+  for (const guide of guides) artifacts.push(...(await guideArtifacts(content, guide, clock)));
+  artifacts.push(...siteArtifacts(content, guides));
+  const manifest = planManifest(artifacts, { careprint: VERSION, release: content.config.version });
+  const out = path.resolve(cwd, options.out ?? 'dist');
+  await writeAtomically(out, [...artifacts, { path: 'manifest.json', data: serializeManifest(manifest), mediaType: 'application/json' }]);
+  return { ok: true, check: result, manifest, out };
+}

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+
+/** One output file of a build, fully rendered, with where it came from. */
+export interface Artifact {
+  /** Path inside dist/, with forward slashes. */
+  path: string;
+  data: Buffer;
+  mediaType: string;
+  source?: { guide: string; lang: string; version: string } | undefined;
+}
+
+export interface ManifestEntry {
+  path: string;
+  bytes: number;
+  sha256: string;
+  mediaType: string;
+  guide?: string;
+  lang?: string;
+  version?: string;
+}
+
+export interface Manifest {
+  careprint: string;
+  release: string;
+  files: ManifestEntry[];
+}
+
+export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Pure: the manifest for a set of artifacts, sorted by path so equal input gives equal bytes. */
+export function planManifest(artifacts: readonly Artifact[], versions: { careprint: string; release: string }): Manifest {
+  const paths = new Set<string>();
+  for (const artifact of artifacts) {
+    if (paths.has(artifact.path)) throw new Error(`Two outputs would be written to ${artifact.path}`);
+    paths.add(artifact.path);
+  }
+  const files = [...artifacts]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((a) => ({
+      path: a.path,
+      bytes: a.data.length,
+      sha256: sha256(a.data),
+      mediaType: a.mediaType,
+      ...(a.source ? { guide: a.source.guide, lang: a.source.lang, version: a.source.version } : {}),
+    }));
+  return { careprint: versions.careprint, release: versions.release, files };
+}
+
+export const serializeManifest = (manifest: Manifest) => Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);

@@ -1,0 +1,155 @@
+import type { Root, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { VFile } from 'vfile';
+import type { Config } from '../config/schema.js';
+import type { GlossaryEntry, Question, Quiz } from '../content/schemas.js';
+import type { Content, GuideDoc } from '../content/model.js';
+import { markdown } from '../pipeline/processor.js';
+import { formatDate } from './dates.js';
+import { escapeDeep } from './escape.js';
+import { renderPartial, renderTemplate, type MarkdownTemplate } from './templates.js';
+
+/** A guide that passed `check`: its front matter and tree are known to be present. */
+export type CheckedGuide = GuideDoc & { meta: NonNullable<GuideDoc['meta']>; tree: NonNullable<GuideDoc['tree']> };
+
+export function isChecked(guide: GuideDoc): guide is CheckedGuide {
+  return guide.meta !== undefined && guide.tree !== undefined;
+}
+
+/** Glossary entries whose term or an alias appears in the guide's text (whole words, any case). */
+export function termsUsed(tree: Root, glossary: readonly GlossaryEntry[]): GlossaryEntry[] {
+  const text = toString(tree);
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return glossary
+    .filter((entry) =>
+      [entry.term, ...entry.aliases].some((name) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, 'iu').test(text)),
+    )
+    .sort((a, b) => a.term.localeCompare(b.term, 'en'));
+}
+
+export function glossaryFor(content: Content, lang: string): readonly GlossaryEntry[] {
+  return (content.glossaries.find((g) => g.lang === lang) ?? content.glossaries[0])?.entries ?? [];
+}
+
+/** The guide body without front matter and without its `#` title (the title block prints it). */
+export function guideBody(guide: CheckedGuide): RootContent[] {
+  const children = guide.tree.children.filter((node) => node.type !== 'yaml');
+  const first = children[0];
+  return first?.type === 'heading' && first.depth === 1 ? children.slice(1) : children;
+}
+
+const INSTRUCTIONS: Record<Question['type'], string> = {
+  single: 'Tick one answer.',
+  multiple: 'Tick all that apply.',
+  'true-false': 'Tick True or False.',
+};
+
+export function questionOptions(question: Question): Array<{ id: string; text: string }> {
+  return question.type === 'true-false'
+    ? [
+        { id: 'true', text: 'True' },
+        { id: 'false', text: 'False' },
+      ]
+    : (question.options ?? []);
+}
+
+export function correctIds(question: Question): string[] {
+  if (typeof question.answer === 'boolean') return [String(question.answer)];
+  return Array.isArray(question.answer) ? question.answer : [question.answer];
+}
+
+function quizData(guide: CheckedGuide, quiz: Quiz, guideHref: string) {
+  return quiz.questions.map((question, index) => {
+    const options = questionOptions(question);
+    const correct = new Set(correctIds(question));
+    const heading = guide.headings.find((h) => h.slug === question.section);
+    return {
+      number: index + 1,
+      prompt: question.prompt,
+      instruction: INSTRUCTIONS[question.type],
+      options: options.map((o) => ({ text: o.text })),
+      answerText: options
+        .filter((o) => correct.has(o.id))
+        .map((o) => o.text)
+        .join('; '),
+      explanation: question.explanation ?? null,
+      sectionTitle: heading?.text ?? null,
+      sectionHref: heading ? `${guideHref}#${heading.slug}` : null,
+    };
+  });
+}
+
+export interface ComposeInput {
+  content: Content;
+  guide: CheckedGuide;
+}
+
+/** The data every template sees. All strings are Markdown-escaped here, once. */
+export function templateData({ content, guide }: ComposeInput, extra: { showAnswers?: boolean; guideHref?: string; quizHref?: string } = {}) {
+  const config: Config = content.config;
+  const quiz = guide.quiz?.quiz;
+  return escapeDeep({
+    site: { title: config.title, organisation: config.organisation ?? null, base_url: config.base_url ?? null, disclaimer: config.disclaimer ?? null },
+    clinic: config.clinic
+      ? {
+          name: config.clinic.name,
+          address: config.clinic.address ?? null,
+          phone: config.clinic.phone ?? null,
+          email: config.clinic.email ?? null,
+          website: config.clinic.website ?? null,
+        }
+      : null,
+    guide: {
+      slug: guide.slug,
+      href: extra.guideHref ?? 'index.html',
+      title: guide.meta.title,
+      summary: guide.meta.summary,
+      version: guide.meta.version,
+      lang: guide.lang,
+      reviewed_by: guide.meta.review.reviewed_by,
+      last_reviewed: formatDate(guide.meta.review.last_reviewed),
+      next_review: formatDate(guide.meta.review.next_review),
+      references: guide.meta.references.map((r) => ({ title: r.title, citation: r.citation, url: r.url ?? null })),
+    },
+    glossary: termsUsed(guide.tree, glossaryFor(content, guide.lang)).map((e) => ({ term: e.term, definition: e.definition })),
+    quiz: quiz ? { title: quiz.title, count: String(quiz.questions.length), href: extra.quizHref ?? 'quiz.html' } : null,
+    questions: quiz ? quizData(guide, quiz, extra.guideHref ?? 'index.html') : [],
+    showAnswers: extra.showAnswers ?? false,
+  });
+}
+
+/**
+ * Compose one output: render its template to Markdown, parse it with the one processor, and put
+ * the guide's own tree where the template says `::careprint-body` (so the body keeps its source
+ * positions). The result is the single intermediate every renderer draws from.
+ */
+export function composeTree(template: MarkdownTemplate, input: ComposeInput, extra: Parameters<typeof templateData>[1] = {}): Root {
+  const text = renderTemplate(template, templateData(input, extra));
+  const file = new VFile({ path: `templates/${template}.md.hbs`, value: text });
+  const tree = markdown.runSync(markdown.parse(file), file) as Root;
+  const body = guideBody(input.guide);
+  tree.children = tree.children.flatMap((node) => (node.type === 'leafDirective' && node.name === 'careprint-body' ? structuredClone(body) : [node]));
+  return tree;
+}
+
+/** Plain text of a shared partial, for page furniture such as the PDF footer. */
+export function partialText(name: 'review-line' | 'disclaimer', input: ComposeInput): string {
+  const file = new VFile({ value: renderPartial(name, templateData(input)) });
+  return toString(markdown.parse(file)).replace(/\s+/g, ' ').trim();
+}
+
+/** The site's index page: every guide with its summary, review date and topics. */
+export function composeIndex(content: Content, guides: readonly CheckedGuide[], hrefOf: (guide: CheckedGuide) => string): Root {
+  const data = escapeDeep({
+    site: { title: content.config.title, organisation: content.config.organisation ?? null },
+    guides: guides.map((guide) => ({
+      title: guide.meta.title,
+      summary: guide.meta.summary,
+      href: hrefOf(guide),
+      last_reviewed: formatDate(guide.meta.review.last_reviewed),
+      tags: guide.meta.tags,
+    })),
+  });
+  const file = new VFile({ path: 'templates/site-index.md.hbs', value: renderTemplate('site-index', data) });
+  return markdown.runSync(markdown.parse(file), file) as Root;
+}

@@ -1,0 +1,123 @@
+import type { Root } from 'mdast';
+import PDFDocument from 'pdfkit';
+import type { PaperSize } from '../../config/schema.js';
+import { fontName, registerFonts } from './fonts.js';
+import { endnotes } from './handlers/footnotes.js';
+import { renderBlocks } from './handlers/index.js';
+import { Layout } from './layout.js';
+import type { PdfState } from './state.js';
+import { PAPER, themeFor, type PdfTheme, type PrintVariant } from './theme.js';
+
+export interface PdfOptions {
+  paper: PaperSize;
+  variant: PrintVariant;
+  lang: string;
+  title: string;
+  author?: string | undefined;
+  subject?: string | undefined;
+  keywords?: readonly string[] | undefined;
+  /** Fixed creation date: the same input gives the same bytes. */
+  date: Date;
+  /** Running header text on pages after the first. */
+  header?: string | undefined;
+  /** Footer text left of "Page X of Y" (the review line). */
+  footer?: string | undefined;
+  /** Folder relative image paths resolve against. */
+  baseDir?: string | undefined;
+}
+
+/** Break a " · "-separated line into lines no wider than `room` (the last may overflow only if one part is too long). */
+function packFooter(footer: string, widthOf: (s: string) => number, room: number): string[] {
+  const lines: string[] = [];
+  for (const part of footer.split(' · ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && widthOf(`${last} · ${part}`) <= room) lines[lines.length - 1] = `${last} · ${part}`;
+    else lines.push(part);
+  }
+  return lines;
+}
+
+/** Running header (pages 2+) and footer with "Page X of Y", drawn once page count is known. */
+function drawFurniture(doc: PDFKit.PDFDocument, theme: PdfTheme, paper: { width: number; height: number }, options: PdfOptions): void {
+  const range = doc.bufferedPageRange();
+  const left = theme.margin.left;
+  const width = paper.width - theme.margin.left - theme.margin.right;
+  const size = theme.smallSize;
+  const text = (value: string, x: number, y: number, font = fontName('text', 'regular')) =>
+    doc.font(font).fontSize(size).fillColor(theme.colors.muted).text(value, x, y, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const pageLabel = `Page ${i + 1} of ${range.count}`;
+    const labelWidth = doc.font(fontName('text', 'bold')).fontSize(size).widthOfString(pageLabel);
+    const ruleY = paper.height - theme.margin.bottom + size * 0.8;
+    const firstBaseline = ruleY + size * 1.4;
+    doc.save().lineWidth(0.5).strokeColor(theme.colors.rule).moveTo(left, ruleY).lineTo(left + width, ruleY).stroke().restore();
+    if (options.footer) {
+      // The review line wraps at its " · " separators onto a second line rather than being cut.
+      const room = width - labelWidth - size * 2;
+      const lines = packFooter(options.footer, (s) => doc.font(fontName('text', 'regular')).fontSize(size).widthOfString(s), room);
+      lines.forEach((line, n) => text(line, left, firstBaseline + n * size * 1.3));
+    }
+    text(pageLabel, left + width - labelWidth, firstBaseline, fontName('text', 'bold'));
+    if (i > range.start && options.header) {
+      const headerY = theme.margin.top / 2 + size / 2;
+      text(options.header, left, headerY);
+      doc.save().lineWidth(0.5).strokeColor(theme.colors.rule).moveTo(left, headerY + size * 0.6).lineTo(left + width, headerY + size * 0.6).stroke().restore();
+    }
+  }
+}
+
+/**
+ * Typeset a composed mdast tree as a PDF, drawing directly with pdfkit (no browser). Fonts are
+ * embedded (never the standard 14), dates are fixed, so equal input gives equal bytes.
+ */
+export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer> {
+  const paper = PAPER[options.paper];
+  const theme = themeFor(options.variant);
+  const doc = new PDFDocument({
+    size: [paper.width, paper.height],
+    margin: 0,
+    bufferPages: true,
+    pdfVersion: '1.7',
+    lang: options.lang,
+    displayTitle: true,
+    // No default font: pdfkit would otherwise load Helvetica, a standard-14 font.
+    font: null as unknown as string,
+    info: {
+      Title: options.title,
+      Author: options.author ?? '',
+      Subject: options.subject ?? '',
+      Keywords: (options.keywords ?? []).join(', '),
+      Creator: 'careprint',
+      Producer: 'careprint',
+      CreationDate: options.date,
+      ModDate: options.date,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve, reject) => {
+    doc.on('end', () => resolve());
+    doc.on('error', reject);
+  });
+  registerFonts(doc);
+  doc.font(fontName('text', 'regular'));
+
+  const layout = new Layout(doc, theme, paper, () => undefined);
+  const state: PdfState = {
+    doc,
+    layout,
+    theme,
+    baseDir: options.baseDir,
+    footnoteOrder: [],
+    footnoteDefinitions: new Map(),
+    outline: [],
+    tight: false,
+  };
+  renderBlocks(tree.children, state);
+  endnotes(state);
+  drawFurniture(doc, theme, paper, options);
+  doc.end();
+  await done;
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,97 @@
+import type { Table, TableCell } from 'mdast';
+import { bodyStyle, inlineRuns } from '../inline.js';
+import type { Run } from '../layout.js';
+import type { PdfState } from '../state.js';
+
+const PAD = 5;
+
+/**
+ * Tables: column widths from content (natural widths when they fit, else shares above each
+ * column's longest word), wrapped cells, the header row repeated on every page the table spans,
+ * never wider than the text block.
+ */
+export function table(node: Table, state: PdfState): void {
+  const { layout, theme, doc } = state;
+  const rows = node.children;
+  if (rows.length === 0) return;
+  const columns = Math.max(...rows.map((r) => r.children.length));
+  const runsOf = (cell: TableCell | undefined, header: boolean): Run[] =>
+    cell ? inlineRuns(cell.children, bodyStyle(state, { bold: header }), state) : [];
+  const cells = rows.map((row, r) => Array.from({ length: columns }, (_, c) => runsOf(row.children[c], r === 0)));
+
+  const natural = new Array<number>(columns).fill(0);
+  const minimum = new Array<number>(columns).fill(0);
+  for (const row of cells) {
+    row.forEach((runs, c) => {
+      const text = runs.map((r) => r.text).join('');
+      const font = runs[0] ? `${runs[0].mono ? 'mono' : 'text'}-${runs[0].face}` : 'text-regular';
+      natural[c] = Math.max(natural[c]!, layout.widthOf(text, font, theme.bodySize) + PAD * 2 + 1);
+      const longest = text.split(/\s+/).reduce((m, w) => Math.max(m, layout.widthOf(w, font, theme.bodySize)), 0);
+      minimum[c] = Math.max(minimum[c]!, Math.min(longest + PAD * 2 + 1, layout.width / columns));
+    });
+  }
+  const total = layout.width;
+  let widths: number[];
+  const naturalSum = natural.reduce((a, b) => a + b, 0);
+  if (naturalSum <= total) {
+    widths = natural.map((w) => (w / naturalSum) * total);
+  } else {
+    const minSum = minimum.reduce((a, b) => a + b, 0);
+    const extra = natural.map((w, c) => Math.max(0, w - minimum[c]!));
+    const extraSum = extra.reduce((a, b) => a + b, 0) || 1;
+    widths = minimum.map((w, c) => w + ((total - minSum) * extra[c]!) / extraSum);
+  }
+
+  const align = node.align ?? [];
+  const drawRow = (r: number) => {
+    const row = cells[r]!;
+    const height = Math.max(...row.map((runs, c) => layout.measure(() => layout.indented(0, 0, () => cellFlow(runs, c, true))))) + PAD * 2;
+    layout.ensure(height);
+    if (!layout.dry) {
+      let x = layout.left;
+      if (r === 0) doc.save().fillColor(theme.colors.tableHeader).rect(x, layout.y, total, height).fill().restore();
+      doc.save().lineWidth(0.75).strokeColor(theme.colors.rule);
+      for (const w of widths) {
+        doc.rect(x, layout.y, w, height).stroke();
+        x += w;
+      }
+      doc.restore();
+    }
+    const top = layout.y;
+    row.forEach((runs, c) => {
+      layout.y = top + PAD;
+      cellFlow(runs, c, false);
+    });
+    layout.y = top + height;
+    return height;
+  };
+  function cellFlow(runs: Run[], c: number, measuring: boolean) {
+    const left = widths.slice(0, c).reduce((a, b) => a + b, 0);
+    const right = total - left - widths[c]!;
+    layout.indented(left + PAD, right + PAD, () => {
+      if (!measuring && align[c] && align[c] !== 'left') {
+        // Right/centre alignment: shift a single-line cell; wrapped cells stay left-aligned.
+        const text = runs.map((r) => r.text).join('');
+        const width = layout.widthOf(text, 'text-regular', theme.bodySize);
+        const slack = Math.max(0, layout.width - width);
+        layout.indented(align[c] === 'right' ? slack : slack / 2, 0, () => layout.flow(runs));
+      } else {
+        layout.flow(runs);
+      }
+    });
+  }
+
+  layout.space(theme.blockSpace);
+  const headerHeight = layout.measure(() => drawRow(0));
+  const firstBody = rows.length > 1 ? layout.measure(() => drawRow(1)) : 0;
+  layout.ensure(headerHeight + firstBody);
+  drawRow(0);
+  for (let r = 1; r < rows.length; r++) {
+    const height = layout.measure(() => drawRow(r));
+    if (!layout.dry && layout.y + height > layout.bottom && !layout.atPageTop) {
+      layout.newPage();
+      drawRow(0);
+    }
+    drawRow(r);
+  }
+}

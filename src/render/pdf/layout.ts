@@ -1,0 +1,339 @@
+import type { Face } from '../../fonts/index.js';
+import { segmentByFont } from './fonts.js';
+import type { PdfTheme } from './theme.js';
+
+/** A styled piece of inline text, before line breaking. */
+export interface Run {
+  text: string;
+  face: Face;
+  mono?: boolean;
+  /** Font size in points. */
+  size: number;
+  color: string;
+  link?: string | undefined;
+  underline?: boolean;
+  strike?: boolean;
+  /** Raise above the baseline (footnote markers), in points. */
+  raise?: number;
+  /** A forced line break (Markdown hard break). */
+  hardBreak?: boolean;
+}
+
+interface Piece {
+  text: string;
+  font: string;
+  size: number;
+  width: number;
+  color: string;
+  link: string | undefined;
+  underline: boolean;
+  strike: boolean;
+  raise: number;
+}
+
+/** One word: pieces with no break opportunity between them ("**bold**ness" is one word). */
+interface Word {
+  pieces: Piece[];
+  width: number;
+  /** Width of the space before this word, if any. */
+  spaceBefore: number;
+  hardBreakBefore: boolean;
+}
+
+interface Line {
+  items: Array<{ piece: Piece; x: number }>;
+  width: number;
+  size: number;
+}
+
+export type Marker = { kind: 'text'; text: string; size: number; color: string; font: string; x: number } | { kind: 'box'; checked: boolean; x: number; size: number };
+
+/** A page-spanning decoration (a callout's side bar) told when its block crosses a page. */
+export interface Decoration {
+  onPageEnd(bottomY: number): void;
+  onPageStart(topY: number): void;
+}
+
+export interface PageSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * The one layer between handlers and pdfkit. It owns the cursor, the text box, page breaks and
+ * line breaking; handlers never touch pdfkit's own cursor or `continued` text. In dry mode it
+ * measures without drawing (for keep-together decisions): the same code path, so a measured
+ * height is the drawn height.
+ */
+export class Layout {
+  y: number;
+  dry = false;
+  left: number;
+  width: number;
+  pendingMarker: Marker | undefined;
+  readonly decorations: Decoration[] = [];
+  private readonly fontCache = new Map<string, string>();
+  private readonly widthCache = new Map<string, number>();
+
+  constructor(
+    readonly doc: PDFKit.PDFDocument,
+    readonly theme: PdfTheme,
+    readonly page: PageSize,
+    private readonly onNewPage: () => void,
+  ) {
+    this.y = theme.margin.top;
+    this.left = theme.margin.left;
+    this.width = page.width - theme.margin.left - theme.margin.right;
+  }
+
+  get top(): number {
+    return this.theme.margin.top;
+  }
+  get bottom(): number {
+    return this.page.height - this.theme.margin.bottom;
+  }
+  get pageContentHeight(): number {
+    return this.bottom - this.top;
+  }
+  get remaining(): number {
+    return this.bottom - this.y;
+  }
+  get atPageTop(): boolean {
+    return this.y <= this.top + 0.01;
+  }
+
+  newPage(): void {
+    if (this.dry) return;
+    for (const decoration of this.decorations) decoration.onPageEnd(this.y);
+    this.doc.addPage({ size: [this.page.width, this.page.height], margin: 0 });
+    this.y = this.top;
+    this.onNewPage();
+    for (const decoration of this.decorations) decoration.onPageStart(this.y);
+  }
+
+  /** Start a new page unless `height` still fits on this one. */
+  ensure(height: number): void {
+    if (!this.dry && this.y + height > this.bottom + 0.01 && !this.atPageTop) this.newPage();
+  }
+
+  /**
+   * Vertical space between blocks; swallowed at the top of a page, and before the first line of
+   * a list item (the list already spaced the item).
+   */
+  space(height: number): void {
+    if (!this.atPageTop && !this.pendingMarker) this.y += height;
+  }
+
+  /** Run `draw` with the text box narrowed (indent from the left, and from the right). */
+  indented<T>(left: number, right: number, draw: () => T): T {
+    const saved = { left: this.left, width: this.width };
+    this.left += left;
+    this.width -= left + right;
+    try {
+      return draw();
+    } finally {
+      this.left = saved.left;
+      this.width = saved.width;
+    }
+  }
+
+  /** Height that `draw` would take, measured without drawing or breaking pages. */
+  measure(draw: () => void): number {
+    const saved = { y: this.y, dry: this.dry, marker: this.pendingMarker };
+    this.dry = true;
+    this.y = 0;
+    try {
+      draw();
+      return this.y;
+    } finally {
+      this.y = saved.y;
+      this.dry = saved.dry;
+      this.pendingMarker = saved.marker;
+    }
+  }
+
+  widthOf(text: string, font: string, size: number): number {
+    const key = `${font}\u0000${size}\u0000${text}`;
+    let width = this.widthCache.get(key);
+    if (width === undefined) {
+      width = this.doc.font(font).fontSize(size).widthOfString(text);
+      this.widthCache.set(key, width);
+    }
+    return width;
+  }
+
+  private piecesOf(run: Run, text: string): Piece[] {
+    return segmentByFont(text, run.mono ? 'mono' : 'text', run.face, this.fontCache).map((segment) => ({
+      text: segment.text,
+      font: segment.font,
+      size: run.size,
+      width: this.widthOf(segment.text, segment.font, run.size),
+      color: run.color,
+      link: run.link,
+      underline: run.underline ?? false,
+      strike: run.strike ?? false,
+      raise: run.raise ?? 0,
+    }));
+  }
+
+  /** Split runs into words at whitespace; whitespace collapses to one space, as on the web. */
+  private words(runs: readonly Run[], preserveSpaces: boolean): Word[] {
+    const words: Word[] = [];
+    let current: Word | undefined;
+    let pendingSpace = 0;
+    let pendingBreak = false;
+    for (const run of runs) {
+      if (run.hardBreak) {
+        current = undefined;
+        pendingBreak = true;
+        pendingSpace = 0;
+        continue;
+      }
+      const parts = preserveSpaces ? run.text.split(/(\n)/) : run.text.split(/(\s+)/);
+      for (const part of parts) {
+        if (part === '') continue;
+        if (preserveSpaces ? part === '\n' : /^\s+$/.test(part)) {
+          if (preserveSpaces) pendingBreak = true;
+          else pendingSpace = this.widthOf(' ', this.piecesOf(run, ' ')[0]?.font ?? 'text-regular', run.size);
+          current = undefined;
+          continue;
+        }
+        const pieces = this.piecesOf(run, part);
+        const width = pieces.reduce((sum, p) => sum + p.width, 0);
+        if (current && pendingSpace === 0 && !pendingBreak) {
+          current.pieces.push(...pieces);
+          current.width += width;
+        } else {
+          current = { pieces, width, spaceBefore: pendingSpace, hardBreakBefore: pendingBreak };
+          words.push(current);
+        }
+        pendingSpace = 0;
+        pendingBreak = false;
+      }
+    }
+    return words;
+  }
+
+  /** Cut a word wider than the line into chunks that fit (long URLs, long compounds). */
+  private splitWord(word: Word, maxWidth: number): Word[] {
+    const chunks: Word[] = [];
+    let chunk: Word = { pieces: [], width: 0, spaceBefore: word.spaceBefore, hardBreakBefore: word.hardBreakBefore };
+    for (const piece of word.pieces) {
+      for (const char of piece.text) {
+        const width = this.widthOf(char, piece.font, piece.size);
+        if (chunk.width + width > maxWidth && chunk.width > 0) {
+          chunks.push(chunk);
+          chunk = { pieces: [], width: 0, spaceBefore: 0, hardBreakBefore: true };
+        }
+        const last = chunk.pieces.at(-1);
+        if (last && last.font === piece.font && last.size === piece.size && last.color === piece.color && last.link === piece.link) {
+          last.text += char;
+          last.width += width;
+        } else {
+          chunk.pieces.push({ ...piece, text: char, width });
+        }
+        chunk.width += width;
+      }
+    }
+    if (chunk.pieces.length) chunks.push(chunk);
+    return chunks;
+  }
+
+  private lines(runs: readonly Run[], maxWidth: number, preserveSpaces: boolean): Line[] {
+    const lines: Line[] = [];
+    let line: Line = { items: [], width: 0, size: 0 };
+    const push = () => {
+      lines.push(line);
+      line = { items: [], width: 0, size: 0 };
+    };
+    const place = (word: Word, gap: number) => {
+      let x = line.width + gap;
+      for (const piece of word.pieces) {
+        line.items.push({ piece, x });
+        x += piece.width;
+        line.size = Math.max(line.size, piece.size);
+      }
+      line.width = x;
+    };
+    const queue = this.words(runs, preserveSpaces);
+    for (let i = 0; i < queue.length; i++) {
+      const word = queue[i]!;
+      if (word.hardBreakBefore && (line.items.length > 0 || lines.length > 0 || i > 0)) push();
+      const gap = line.items.length > 0 ? word.spaceBefore : 0;
+      if (line.width + gap + word.width <= maxWidth + 0.01) {
+        place(word, gap);
+      } else if (word.width > maxWidth) {
+        const [first, ...rest] = this.splitWord(word, maxWidth);
+        if (line.items.length) push();
+        if (first) place({ ...first, hardBreakBefore: false }, 0);
+        queue.splice(i + 1, 0, ...rest);
+      } else {
+        push();
+        place(word, 0);
+      }
+    }
+    if (line.items.length || lines.length === 0) push();
+    return lines;
+  }
+
+  /**
+   * Set a paragraph of runs in the current box, breaking pages between lines. Returns the
+   * number of lines. A pending list marker is drawn on the first line's baseline.
+   */
+  flow(runs: readonly Run[], options: { preserveSpaces?: boolean; minSize?: number } = {}): number {
+    const lines = this.lines(runs, this.width, options.preserveSpaces ?? false);
+    for (const line of lines) {
+      const size = Math.max(line.size, options.minSize ?? 0, this.theme.bodySize * 0.5);
+      const height = size * this.theme.lineHeight;
+      this.ensure(height);
+      const baseline = this.y + (height - size) / 2 + size * 0.8;
+      if (!this.dry) {
+        if (this.pendingMarker) this.drawMarker(this.pendingMarker, baseline);
+        for (const { piece, x } of line.items) {
+          this.doc
+            .font(piece.font)
+            .fontSize(piece.size)
+            .fillColor(piece.color)
+            .text(piece.text, this.left + x, baseline - piece.raise, {
+              lineBreak: false,
+              baseline: 'alphabetic',
+              link: piece.link ?? null,
+            } as PDFKit.Mixins.TextOptions);
+          // pdfkit's own underline/strike misplace their lines with an alphabetic baseline.
+          if (piece.underline || piece.strike) {
+            const lineY = piece.underline ? baseline - piece.raise + piece.size * 0.14 : baseline - piece.raise - piece.size * 0.3;
+            this.doc
+              .save()
+              .lineWidth(Math.max(0.5, piece.size * 0.06))
+              .strokeColor(piece.color)
+              .moveTo(this.left + x, lineY)
+              .lineTo(this.left + x + piece.width, lineY)
+              .stroke()
+              .restore();
+          }
+        }
+      }
+      this.pendingMarker = undefined;
+      this.y += height;
+    }
+    return lines.length;
+  }
+
+  private drawMarker(marker: Marker, baseline: number): void {
+    if (marker.kind === 'text') {
+      this.doc.font(marker.font).fontSize(marker.size).fillColor(marker.color).text(marker.text, marker.x, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+    } else {
+      const side = marker.size * 0.8;
+      const top = baseline - side * 0.9;
+      this.doc.save().lineWidth(1.2).strokeColor(this.theme.colors.text).rect(marker.x, top, side, side).stroke();
+      if (marker.checked) {
+        this.doc
+          .moveTo(marker.x + side * 0.2, top + side * 0.55)
+          .lineTo(marker.x + side * 0.42, top + side * 0.8)
+          .lineTo(marker.x + side * 0.82, top + side * 0.2)
+          .stroke();
+      }
+      this.doc.restore();
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { FootnoteDefinition } from 'mdast';
+import type { Layout } from './layout.js';
+import type { PdfTheme } from './theme.js';
+
+/** What every handler shares: the layout, the theme, and document-wide bookkeeping. */
+export interface PdfState {
+  readonly doc: PDFKit.PDFDocument;
+  readonly layout: Layout;
+  readonly theme: PdfTheme;
+  /** Folder that relative image paths resolve against (validated by `check`). */
+  readonly baseDir: string | undefined;
+  /** Footnote identifiers in order of first reference: their printed numbers. */
+  readonly footnoteOrder: string[];
+  readonly footnoteDefinitions: Map<string, FootnoteDefinition>;
+  /** Open outline (bookmark) items by heading depth. */
+  readonly outline: Array<{ depth: number; item: PDFKit.PDFOutline }>;
+  /** Inside a tight list, paragraphs sit closer together. */
+  tight: boolean;
+}
