@@ -1,0 +1,71 @@
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+export interface PdfTextItem {
+  str: string;
+  /** Font size in points, from the text matrix. */
+  size: number;
+  x: number;
+  y: number;
+  width: number;
+}
+
+export interface PdfPage {
+  width: number;
+  height: number;
+  items: PdfTextItem[];
+  /** The page's text in drawing order, whitespace collapsed. */
+  text: string;
+}
+
+export interface PdfFont {
+  name: string;
+  embedded: boolean;
+}
+
+export interface ReadPdf {
+  pages: PdfPage[];
+  fonts: PdfFont[];
+  info: Record<string, unknown>;
+  outline: string[];
+  /** All pages' text joined with spaces, whitespace collapsed. */
+  text: string;
+}
+
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Read a PDF back with pdf.js, as a viewer would: text, sizes, fonts, metadata, bookmarks. */
+export async function readPdf(data: Uint8Array): Promise<ReadPdf> {
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(data), disableFontFace: true, verbosity: 0 }).promise;
+  const pages: PdfPage[] = [];
+  const fonts = new Map<string, PdfFont>();
+  for (let n = 1; n <= doc.numPages; n++) {
+    const page = await doc.getPage(n);
+    const [x0, y0, x1, y1] = page.view as [number, number, number, number];
+    const content = await page.getTextContent();
+    const items: PdfTextItem[] = [];
+    for (const item of content.items) {
+      if (!('str' in item)) continue;
+      const [a, b, , , e, f] = item.transform as number[];
+      items.push({ str: item.str, size: Math.hypot(a!, b!), x: e!, y: f!, width: item.width });
+    }
+    const operators = await page.getOperatorList();
+    for (let i = 0; i < operators.fnArray.length; i++) {
+      if (operators.fnArray[i] !== pdfjs.OPS.setFont) continue;
+      const id = (operators.argsArray[i] as [string])[0];
+      const font = page.commonObjs.get(id) as { name: string; missingFile: boolean };
+      fonts.set(font.name, { name: font.name, embedded: !font.missingFile });
+    }
+    pages.push({ width: x1 - x0, height: y1 - y0, items, text: collapse(items.map((i) => i.str).join(' ')) });
+  }
+  const outline: string[] = [];
+  const walk = (nodes: Array<{ title: string; items: unknown[] }> | null) => {
+    for (const node of nodes ?? []) {
+      outline.push(node.title);
+      walk(node.items as Array<{ title: string; items: unknown[] }>);
+    }
+  };
+  walk((await doc.getOutline()) as Array<{ title: string; items: unknown[] }> | null);
+  const info = ((await doc.getMetadata()).info ?? {}) as Record<string, unknown>;
+  await doc.destroy();
+  return { pages, fonts: [...fonts.values()], info, outline, text: collapse(pages.map((p) => p.text).join(' ')) };
+}
