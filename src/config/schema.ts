@@ -7,33 +7,38 @@ export type PaperSize = (typeof PAPER_SIZES)[number];
 const text = z.string().trim().min(1, { error: 'Must not be empty' });
 
 export const clinicSchema = z.object({
-  name: text,
-  address: text.optional(),
-  phone: text.optional(),
-  email: text.optional(),
-  website: text.optional(),
+  name: text.describe('Clinic name.'),
+  address: text.optional().describe('Postal address, one line.'),
+  phone: text.optional().describe('Phone number as it should be printed.'),
+  email: text.optional().describe('Contact email address.'),
+  website: text.optional().describe('Website address.'),
 });
 export type Clinic = z.infer<typeof clinicSchema>;
 
 /** `content/careprint.yaml`. Every field has a default, so a new project can start empty. */
 export const configSchema = z.object({
-  title: text.default('Patient guides'),
-  organisation: text.optional(),
-  version: semver.default('0.0.0'),
+  title: text.default('Patient guides').describe('Site title.'),
+  organisation: text.optional().describe('Organisation named on every handout and page.'),
+  version: semver.default('0.0.0').describe('Content release version (the bundle version).'),
   base_url: z
     .string()
     .refine((value) => /^https?:\/\//.test(value), { error: 'Expected an absolute http(s) URL' })
-    .optional(),
-  languages: z.array(langTag).min(1).default(['en']),
-  paper: z.array(z.enum(PAPER_SIZES, { error: 'Expected a4 or letter' })).min(1).default(['a4']),
-  readability: z.object({ target_grade: z.number().positive().default(8) }).default({ target_grade: 8 }),
+    .optional()
+    .describe('Public address of the site, for QR codes and links on paper.'),
+  languages: z.array(langTag).min(1).default(['en']).describe('Languages built; the first is the primary one.'),
+  paper: z.array(z.enum(PAPER_SIZES, { error: 'Expected a4 or letter' })).min(1).default(['a4']).describe('Paper sizes to build PDFs for.'),
+  readability: z
+    .object({ target_grade: z.number().positive().default(8).describe('Reading grade the text should not exceed.') })
+    .default({ target_grade: 8 })
+    .describe('Readability target.'),
   review: z
     .object({
       /** Days before `next_review` when a "review due soon" warning starts. */
-      warn_days: z.number().int().nonnegative().default(60),
+      warn_days: z.number().int().nonnegative().default(60).describe('Days before next_review when the review-due-soon warning starts.'),
     })
-    .default({ warn_days: 60 }),
-  clinic: clinicSchema.optional(),
-  disclaimer: text.optional(),
+    .default({ warn_days: 60 })
+    .describe('Review policy.'),
+  clinic: clinicSchema.optional().describe('Default clinic contact block printed on handouts.'),
+  disclaimer: text.optional().describe('Replaces the default disclaimer text.'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -12,7 +12,7 @@ import { isInside, realContentRoot } from './paths.js';
 import { readSourceFile } from './read.js';
 import { frontMatterSchema, glossarySchema, quizSchema } from './schemas.js';
 import { validateYaml } from './validate-yaml.js';
-import { parseYaml, type ParsedYaml } from './yaml.js';
+import { nodeAtPath, parseYaml, placeOfNode, type ParsedYaml } from './yaml.js';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const GUIDE_FILE = /^guide(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.md$/;
@@ -103,6 +103,9 @@ async function loadGuideDoc(
       report(file, 'frontmatter-missing', 'A guide starts with YAML front matter between `---` lines (title, summary, lang, version, audience, review)', { start: { line: 1, column: 1 } });
     } else {
       meta = validateYaml(frontMatter, frontMatterSchema, 'frontmatter');
+      if (meta && fileLang !== undefined && meta.lang !== fileLang) {
+        report(file, 'frontmatter-lang', `\`lang: ${meta.lang}\` does not match the file name ${fileName} (${fileLang})`, placeOfNode(frontMatter.region, nodeAtPath(frontMatter.doc, ['lang']).node));
+      }
     }
   }
   const lang = fileLang ?? meta?.lang ?? config.languages[0] ?? 'en';
@@ -130,8 +133,10 @@ async function loadGuideFolder(slug: string, dir: string, config: Config, rootRe
     if (entry.name.startsWith('.')) continue;
     const guide = GUIDE_FILE.exec(entry.name);
     const quiz = QUIZ_FILE.exec(entry.name);
-    if (guide && entry.isFile()) guides.push({ name: entry.name, lang: guide[1] });
-    else if (quiz && entry.isFile()) quizzes.set(quiz[1], entry.name);
+    // Symlinks are listed by name; reading them checks that they stay inside the content folder.
+    const fileLike = entry.isFile() || entry.isSymbolicLink();
+    if (guide && fileLike) guides.push({ name: entry.name, lang: guide[1] });
+    else if (quiz && fileLike) quizzes.set(quiz[1], entry.name);
     else if (isImagesEntry(entry.name, entry.isDirectory())) continue;
     else {
       const unknown = pseudoFile(path.join(dir, entry.name), cwd);
@@ -141,6 +146,12 @@ async function loadGuideFolder(slug: string, dir: string, config: Config, rootRe
   }
   if (!guides.some((g) => g.lang === undefined)) {
     report(folderFile, 'file-missing', `Guide folder "${slug}" has no guide.md`, undefined);
+  }
+  for (const [lang, name] of quizzes) {
+    if (guides.some((g) => g.lang === lang)) continue;
+    const orphan = pseudoFile(path.join(dir, name), cwd);
+    report(orphan, 'file-unknown', `${name} is not used: a quiz sits beside its guide (${lang ? `guide.${lang}.md` : 'guide.md'})`, undefined);
+    files.push(orphan);
   }
   const docs: GuideDoc[] = [];
   for (const { name, lang } of guides) {
@@ -180,7 +191,7 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const glossary = GLOSSARY_FILE.exec(entry.name);
-    if (glossary && entry.isFile()) {
+    if (glossary && (entry.isFile() || entry.isSymbolicLink())) {
       const loaded = await loadYamlFile(path.join(root, entry.name), rootReal, cwd, files);
       if (!loaded) continue;
       const entriesParsed = loaded.parsed ? validateYaml(loaded.parsed, glossarySchema, 'glossary') : undefined;

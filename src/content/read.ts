@@ -39,11 +39,12 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-/** 1-based line and column (in characters) of a byte offset, counting only the valid prefix. */
+/** 1-based line and column of a byte offset, counting only the valid prefix. */
 function pointAtByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
   const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
   const lines = before.split('\n');
-  return { line: lines.length, column: [...(lines.at(-1) ?? '')].length + 1 };
+  // UTF-16 units, as remark, yaml and every other position in careprint count columns.
+  return { line: lines.length, column: (lines.at(-1) ?? '').length + 1 };
 }
 
 /**

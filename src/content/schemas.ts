@@ -38,28 +38,37 @@ const httpUrl = z.string().refine(
 export const AUDIENCES = ['patient', 'clinician'] as const;
 
 export const referenceSchema = z.object({
-  title: text,
-  citation: text,
-  url: httpUrl.optional(),
+  title: text.describe('Title of the work cited.'),
+  citation: text.describe('Authors, journal, year;volume:pages (or publisher).'),
+  url: httpUrl.optional().describe('Absolute http(s) link, e.g. https://doi.org/….'),
 });
 
 export const frontMatterSchema = z.object({
-  title: text,
-  summary: text,
-  lang: langTag,
-  version: semver,
-  audience: z.enum(AUDIENCES, { error: 'Expected one of: patient, clinician' }),
-  review: z.object({
-    reviewed_by: text,
-    last_reviewed: isoDate,
-    next_review: isoDate,
-  }),
-  references: z.array(referenceSchema).default([]),
-  tags: z.array(text).default([]),
-  translation_of: semver.optional(),
+  title: text.describe('The guide title, printed in the title block and the page title.'),
+  summary: text.describe('One plain-language sentence: what the guide is about.'),
+  lang: langTag.describe('Language tag (en, es, …); must match the file name for guide.<lang>.md.'),
+  version: semver.describe('Semantic version of this guide (1.2.0).'),
+  audience: z.enum(AUDIENCES, { error: 'Expected one of: patient, clinician' }).describe('Who the guide is written for.'),
+  review: z
+    .object({
+      reviewed_by: text.describe('Clinician who last reviewed the content.'),
+      last_reviewed: isoDate.describe('Date of the last clinical review, YYYY-MM-DD.'),
+      next_review: isoDate.describe('Date the next review is due, YYYY-MM-DD; after last_reviewed.'),
+    })
+    .describe('Clinical review record, printed on every page.'),
+  references: z.array(referenceSchema).default([]).describe('Sources the content rests on.'),
+  tags: z.array(text).default([]).describe('Topics, shown on the site index.'),
+  translation_of: semver.optional().describe('For a translation: the version of the original it translates.'),
   changelog: z
-    .array(z.object({ version: semver, date: isoDate, note: text }))
-    .default([]),
+    .array(
+      z.object({
+        version: semver.describe('Version the entry describes.'),
+        date: isoDate.describe('Date of the change, YYYY-MM-DD.'),
+        note: text.describe('What changed, in a sentence.'),
+      }),
+    )
+    .default([])
+    .describe('What changed in each version.'),
 });
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
 
@@ -68,29 +77,34 @@ const id = z.union([z.string().trim().min(1), z.number()]).transform(String);
 
 export const QUESTION_TYPES = ['single', 'multiple', 'true-false'] as const;
 
-export const optionSchema = z.object({ id, text });
+export const optionSchema = z.object({
+  id: id.describe('Option id, unique in its question (a, b, c…).'),
+  text: text.describe('Option text.'),
+});
 
 export const questionSchema = z.object({
-  id,
-  type: z.enum(QUESTION_TYPES, { error: 'Expected one of: single, multiple, true-false' }),
-  prompt: text,
-  options: z.array(optionSchema).optional(),
-  answer: z.union([z.boolean(), id, z.array(id)], { error: 'Expected an option id, a list of option ids, or true/false' }),
-  explanation: text.optional(),
-  section: z.string().optional(),
+  id: id.describe('Question id, unique in the quiz (kebab-case).'),
+  type: z.enum(QUESTION_TYPES, { error: 'Expected one of: single, multiple, true-false' }).describe('single: one answer; multiple: one or more; true-false: a statement.'),
+  prompt: text.describe('The question as the reader sees it.'),
+  options: z.array(optionSchema).optional().describe('Answer options (not for true-false).'),
+  answer: z
+    .union([z.boolean(), id, z.array(id)], { error: 'Expected an option id, a list of option ids, or true/false' })
+    .describe('Option id (single), list of option ids (multiple), or true/false (true-false).'),
+  explanation: text.optional().describe('Why the answer is right, shown after answering and in the key.'),
+  section: z.string().optional().describe('Slug of the guide heading the question tests.'),
 });
 export type Question = z.infer<typeof questionSchema>;
 
 export const quizSchema = z.object({
-  title: text.default('Check what you know'),
-  questions: z.array(questionSchema).min(1, { error: 'A quiz needs at least one question' }),
+  title: text.default('Check what you know').describe('Quiz title.'),
+  questions: z.array(questionSchema).min(1, { error: 'A quiz needs at least one question' }).describe('The questions, in order.'),
 });
 export type Quiz = z.infer<typeof quizSchema>;
 
 export const glossaryEntrySchema = z.object({
-  term: text,
-  definition: text,
-  aliases: z.array(text).default([]),
+  term: text.describe('The word or phrase, lowercase unless an acronym.'),
+  definition: text.describe('A plain-language definition in one sentence.'),
+  aliases: z.array(text).default([]).describe('Other spellings or forms that mean the same.'),
 });
 export const glossarySchema = z.array(glossaryEntrySchema);
 export type GlossaryEntry = z.infer<typeof glossaryEntrySchema>;

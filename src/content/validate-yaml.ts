@@ -32,7 +32,8 @@ export function validateYaml<S extends z.ZodType>(parsed: ParsedYaml, schema: S,
     const missing = !lookup.complete && path.length > 0 && lookup.node !== null && isMap(lookup.node) && nodeAtPath(doc, path.slice(0, -1)).complete;
     const emptyDocument = doc.contents === null;
     if (missing || emptyDocument) {
-      const where = lookup.pair ? placeOfNode(region, lookup.pair.key as YamlNode) : placeOf(region, 0);
+      // At the key of the mapping that lacks the field, or at the start of a list item.
+      const where = lookup.pair ? placeOfNode(region, lookup.pair.key as YamlNode) : lookup.node && !emptyDocument ? placeOf(region, lookup.node.range?.[0] ?? 0) : placeOf(region, 0);
       const field = pathText(path);
       report(region.file, `${kind}-required`, field ? `Missing required field \`${field}\`` : `The ${kind} is empty`, where);
       continue;

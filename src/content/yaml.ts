@@ -62,10 +62,11 @@ function directiveOffset(text: string): number | undefined {
   return undefined;
 }
 
-function firstAlias(doc: Document.Parsed): Alias | undefined {
+function firstAlias(doc: Document.Parsed, matches: (alias: Alias) => boolean = () => true): Alias | undefined {
   let found: Alias | undefined;
   visit(doc, {
     Alias(_key, node) {
+      if (!matches(node)) return undefined;
       found = node;
       return visit.BREAK;
     },
@@ -89,7 +90,10 @@ export function parseYaml(file: VFile, text: string, firstLine: number, offset: 
     report(file, 'yaml-directive', 'Remove the `%YAML` directive: careprint reads YAML 1.2 with the core schema only', placeOf(region, directive));
     ok = false;
   }
-  for (const error of doc.errors) {
+  // After the first syntax error the parser's further errors are mostly its cascade (one tab
+  // can yield twenty): report the first, plus every duplicate key (those are independent).
+  const firstSyntax = doc.errors.find((error) => error.code !== 'DUPLICATE_KEY');
+  for (const error of doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax)) {
     const rule = error.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
     const reason =
       error.code === 'DUPLICATE_KEY'
@@ -109,7 +113,10 @@ export function parseYaml(file: VFile, text: string, firstLine: number, offset: 
     const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     return { region, doc, value };
   } catch (error) {
-    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+    if (error instanceof ReferenceError && /unresolved alias/i.test(error.message)) {
+      const unresolved = firstAlias(doc, (alias) => alias.resolve(doc) === undefined);
+      report(file, 'yaml-syntax', `Alias *${unresolved?.source ?? ''} names no anchor set before it`, placeOfNode(region, unresolved));
+    } else if (error instanceof ReferenceError && /alias/i.test(error.message)) {
       report(
         file,
         'yaml-alias-limit',

@@ -18,7 +18,7 @@ export const rules = {
   'file-empty': { severity: 'error', description: 'File is empty.' },
   'file-too-large': { severity: 'error', description: 'File is larger than careprint reads (1 MiB).' },
   'file-unknown': { severity: 'warning', description: 'File careprint does not know in a guide folder or content root.' },
-  'file-missing': { severity: 'error', description: 'A required file (careprint.yaml, glossary.yaml, guide.md) is missing.' },
+  'file-missing': { severity: 'error', description: 'A required file (careprint.yaml, or the guide.md of a guide folder) is missing.' },
   'file-slug': { severity: 'error', description: 'Guide folder name is not a lowercase slug (a-z, 0-9, hyphens).' },
   // YAML
   'yaml-syntax': { severity: 'error', description: 'YAML cannot be parsed.' },

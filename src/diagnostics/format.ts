@@ -9,7 +9,7 @@ export type Format = (typeof FORMATS)[number];
 /** Paths in reports are relative to the current directory, as editors and CI annotations expect. */
 function displayPath(file: VFile, cwd: string): string {
   const abs = path.resolve(file.cwd, file.path);
-  return path.relative(cwd, abs).split(path.sep).join('/');
+  return path.relative(cwd, abs).split(path.sep).join('/') || '.';
 }
 
 function sortedMessages(file: VFile): VFileMessage[] {

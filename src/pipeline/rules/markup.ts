@@ -13,6 +13,10 @@ export const markup: Rule = ({ content }) => {
       if (isComment(node.value)) return;
       report(guide.file, 'md-html', 'Raw HTML is removed from every output (web page and PDF): write it in Markdown', nodePlace(node));
     });
+    if (guide.headings.length === 0) {
+      const first = guide.tree.children.find((node) => node.type !== 'yaml');
+      report(guide.file, 'md-heading-title', 'A guide starts with its title as a `#` heading', first ? nodePlace(first) : { start: { line: 1, column: 1 } });
+    }
     let previous = 0;
     guide.headings.forEach((heading, index) => {
       if (index === 0 && heading.depth !== 1) {
