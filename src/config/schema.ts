@@ -12,6 +12,7 @@ export const clinicSchema = z.object({
   phone: text.optional().describe('Phone number as it should be printed.'),
   email: text.optional().describe('Contact email address.'),
   website: text.optional().describe('Website address.'),
+  logo: text.optional().describe('Logo image (PNG, JPEG or SVG), relative to the content folder.'),
 });
 export type Clinic = z.infer<typeof clinicSchema>;
 

@@ -1,4 +1,5 @@
 import type { Rule } from './context.js';
+import { configFiles } from './config-files.js';
 import { directives } from './directives.js';
 import { glossaryRules } from './glossary.js';
 import { glyphs } from './glyphs.js';
@@ -8,6 +9,6 @@ import { quizRules } from './quiz.js';
 import { reviewDates } from './review-dates.js';
 
 /** Every rule that runs over a loaded model (load-time rules live with the loaders). */
-export const RULES: readonly Rule[] = [reviewDates, quizRules, glossaryRules, directives, links, markup, glyphs];
+export const RULES: readonly Rule[] = [reviewDates, quizRules, glossaryRules, configFiles, directives, links, markup, glyphs];
 
 export type { Rule, RuleContext } from './context.js';
