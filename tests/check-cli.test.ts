@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { check } from '../src/check.js';
 import { toGithub, toJson } from '../src/diagnostics/format.js';
 import { DEFAULT_TODAY, REPO_DIR, loadCases, materialiseCase, type FixtureCase, type Materialised } from './helpers/fixtures.js';
@@ -136,5 +136,38 @@ describe('report paths (in process, no CLI start)', () => {
     const result = await check(m.contentDir, { today: DEFAULT_TODAY, cwd: m.contentDir });
     expect(toJson(result.content.files, m.contentDir).map((d) => [d.file, d.line, d.column, d.ruleId])).toEqual([['.', 1, 1, 'file-missing']]);
     expect(lines(toGithub(result.content.files, m.contentDir))).toEqual([expect.stringMatching(/^::error file=\.,line=1,col=1,title=file-missing::\S/)]);
+  });
+});
+
+describe('every failing fixture through the CLI entry (`check --format github`, in-process)', () => {
+  /** Run the CLI's own entry point in this process, capturing what it prints. */
+  async function runMain(args: string[], today: string): Promise<{ code: number; stderr: string }> {
+    const { main } = await import('../src/cli/main.js');
+    let stderr = '';
+    const previousToday = process.env.CAREPRINT_TODAY;
+    process.env.CAREPRINT_TODAY = today;
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+    try {
+      return { code: await main(args), stderr };
+    } finally {
+      spy.mockRestore();
+      if (previousToday === undefined) delete process.env.CAREPRINT_TODAY;
+      else process.env.CAREPRINT_TODAY = previousToday;
+    }
+  }
+
+  it.each(allCases.map((c) => [c.name, c] as const))('%s', async (_name, found) => {
+    const m = materialiseCase(found);
+    materialised.push(m);
+    const dir = path.relative(process.cwd(), m.contentDir).split(path.sep).join('/');
+    const args = ['check', dir, '--format', 'github', ...(found.expect.strict ? ['--strict'] : [])];
+    const { code, stderr } = await runMain(args, found.expect.today ?? DEFAULT_TODAY);
+    const file = found.expect.file === '.' ? dir : `${dir}/${found.expect.file}`;
+    const lines = stderr.split('\n');
+    expect(lines.some((l) => annotation(found.expect.severity, file, found.expect.line, found.expect.column, found.expect.rule).test(l)), stderr).toBe(true);
+    expect(code).toBe(found.expect.severity === 'error' ? 1 : 0);
   });
 });
