@@ -9,5 +9,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     allowOnly: false,
+    reporters: ['default', './tests/summary-reporter.ts'],
   },
 });
