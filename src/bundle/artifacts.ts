@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { composeIndex, composeTree, partialText, type CheckedGuide } from '../compose/compose.js';
+import { composeIndex, composeTree, guidePageUrl, partialText, type CheckedGuide } from '../compose/compose.js';
 import { TEMPLATES_DIR } from '../compose/templates.js';
 import type { Content } from '../content/model.js';
 import { mdastToHtml } from '../render/html/render.js';
@@ -16,7 +16,7 @@ export interface BuildClock {
 
 /** Output names: DESIGN.md's "Outputs" contract. */
 export const outputPaths = {
-  handout: (slug: string, lang: string, paper: string) => `pdf/${slug}.${lang}.handout.${paper}.pdf`,
+  handout: (slug: string, lang: string, paper: string, large = false) => `pdf/${slug}.${lang}.handout${large ? '-large' : ''}.${paper}.pdf`,
   quizSheet: (slug: string, lang: string, paper: string) => `pdf/${slug}.${lang}.quiz.${paper}.pdf`,
   page: (slug: string, lang: string, primary: boolean) => `site/${slug}/${primary ? 'index' : `index.${lang}`}.html`,
   quizPage: (slug: string, lang: string, primary: boolean) => `site/${slug}/${primary ? 'quiz' : `quiz.${lang}`}.html`,
@@ -46,15 +46,19 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
     date: pdfDate(guide, clock),
     footer: partialText('review-line', input),
     baseDir: guide.dir,
+    imageRoot: content.root,
+    qrUrl: guidePageUrl(config, guide.slug) ?? undefined,
   };
   const downloads: Array<{ href: string; label: string }> = [];
 
   const handout = composeTree('handout', input);
-  for (const paper of config.paper) {
-    const file = outputPaths.handout(guide.slug, guide.lang, paper);
-    const data = await renderPdf(handout, { ...common, paper, variant: 'standard', header: guide.meta.title });
-    artifacts.push({ path: file, data, mediaType: 'application/pdf', source });
-    downloads.push({ href: `../../${file}`, label: `Handout, ${PAPER[paper].label}` });
+  for (const variant of ['standard', 'large'] as const) {
+    for (const paper of config.paper) {
+      const file = outputPaths.handout(guide.slug, guide.lang, paper, variant === 'large');
+      const data = await renderPdf(handout, { ...common, paper, variant, header: guide.meta.title });
+      artifacts.push({ path: file, data, mediaType: 'application/pdf', source });
+      downloads.push({ href: `../../${file}`, label: `Handout, ${variant === 'large' ? 'large print, ' : ''}${PAPER[paper].label}` });
+    }
   }
   const quiz = guide.quiz?.quiz;
   if (quiz) {

@@ -84,6 +84,13 @@ export interface ComposeInput {
   guide: CheckedGuide;
 }
 
+/** The guide's public web page (for the QR code on paper), when careprint.yaml gives a base URL. */
+export function guidePageUrl(config: Config, slug: string): string | null {
+  if (!config.base_url) return null;
+  const base = config.base_url.endsWith('/') ? config.base_url : `${config.base_url}/`;
+  return new URL(`${encodeURIComponent(slug)}/`, base).href;
+}
+
 /** The data every template sees. All strings are Markdown-escaped here, once. */
 export function templateData({ content, guide }: ComposeInput, extra: { showAnswers?: boolean; guideHref?: string; quizHref?: string } = {}) {
   const config: Config = content.config;
@@ -102,6 +109,7 @@ export function templateData({ content, guide }: ComposeInput, extra: { showAnsw
     guide: {
       slug: guide.slug,
       href: extra.guideHref ?? 'index.html',
+      url: guidePageUrl(config, guide.slug),
       title: guide.meta.title,
       summary: guide.meta.summary,
       version: guide.meta.version,

@@ -67,6 +67,7 @@ export const rules = {
   'md-link-missing': { severity: 'error', description: 'Local link target does not exist.' },
   'md-image-missing': { severity: 'error', description: 'Image file does not exist.' },
   'md-image-format': { severity: 'error', description: 'Image is not PNG, JPEG or SVG.' },
+  'md-image-size': { severity: 'error', description: 'Bitmap image is larger than careprint embeds (25 megapixels).' },
   'md-anchor-missing': { severity: 'error', description: 'Link to #anchor names no heading.' },
   'md-alt-missing': { severity: 'error', description: 'Image or exercise figure has no alt text (accessibility).' },
   'md-html': { severity: 'warning', description: 'Raw HTML is removed from every output.' },

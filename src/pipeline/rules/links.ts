@@ -1,13 +1,13 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { visit } from 'unist-util-visit';
 import type { GuideDoc } from '../../content/model.js';
+import { imageInfo, MAX_IMAGE_PIXELS } from '../../content/images.js';
 import { resolveContentPath } from '../../content/paths.js';
 import { report, type Place } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
 
 export const SAFE_PROTOCOLS = ['http', 'https', 'mailto', 'tel'] as const;
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.svg'] as const;
 
 /**
  * The scheme of a URL as a browser would read it: control characters and whitespace inside the
@@ -40,27 +40,7 @@ function splitTarget(url: string): { file: string; fragment: string | undefined 
 
 type TargetKind = 'link' | 'image';
 
-/**
- * What an image file really is, from its first bytes (a text file named .png is not a PNG),
- * and only when its extension agrees.
- */
-export function imageFormat(file: string): 'png' | 'jpeg' | 'svg' | undefined {
-  const extension = path.extname(file).toLowerCase();
-  if (!(IMAGE_EXTENSIONS as readonly string[]).includes(extension)) return undefined;
-  const head = Buffer.alloc(512);
-  const fd = openSync(file, 'r');
-  let length: number;
-  try {
-    length = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const bytes = head.subarray(0, length);
-  if (extension === '.png' && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if ((extension === '.jpg' || extension === '.jpeg') && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (extension === '.svg' && /<svg[\s>]/i.test(bytes.toString('utf8'))) return 'svg';
-  return undefined;
-}
+
 
 function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, root: string, rootReal: string, byPath: Map<string, GuideDoc>): void {
   const { file: relative, fragment } = splitTarget(url.trim());
@@ -89,8 +69,11 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
     return;
   }
   if (kind === 'image') {
-    if (!statSync(resolved.absolute).isFile() || imageFormat(resolved.absolute) === undefined) {
+    const info = statSync(resolved.absolute).isFile() ? imageInfo(resolved.absolute) : undefined;
+    if (info === undefined) {
       report(guide.file, 'md-image-format', `"${relative}" is not a PNG, JPEG or SVG image file`, place);
+    } else if (info.format !== 'svg' && info.width * info.height > MAX_IMAGE_PIXELS) {
+      report(guide.file, 'md-image-size', `"${relative}" is ${info.width}×${info.height} pixels; scale it down to at most ${MAX_IMAGE_PIXELS / 1e6} megapixels (about 5000×5000)`, place);
     }
     return;
   }

@@ -8,6 +8,7 @@ const BLOCKS: Record<string, { tag: string; className: string }> = {
   'careprint-smallprint': { tag: 'div', className: 'smallprint' },
   'careprint-contact': { tag: 'div', className: 'contact' },
   'careprint-answer': { tag: 'details', className: 'answer' },
+  'careprint-glossary': { tag: 'section', className: 'glossary' },
 };
 
 const label = (text: string, className: string): Paragraph => ({

@@ -13,7 +13,7 @@ export function withSideBar(state: PdfState, color: string, width: number, draw:
   const x = layout.left;
   let start = layout.y;
   const bar = (from: number, to: number) => {
-    if (to > from) doc.save().fillColor(color).rect(x, from, width, to - from).fill().restore();
+    if (to > from) layout.artifact(() => doc.save().fillColor(color).rect(x, from, width, to - from).fill().restore());
   };
   const decoration = {
     onPageEnd: (bottom: number) => bar(start, bottom),

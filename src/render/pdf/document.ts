@@ -5,6 +5,7 @@ import { fontName, registerFonts } from './fonts.js';
 import { endnotes } from './handlers/footnotes.js';
 import { renderBlocks } from './handlers/index.js';
 import { Layout } from './layout.js';
+import { Tagger } from './tagging.js';
 import type { PdfState } from './state.js';
 import { PAPER, themeFor, type PdfTheme, type PrintVariant } from './theme.js';
 
@@ -24,6 +25,10 @@ export interface PdfOptions {
   footer?: string | undefined;
   /** Folder relative image paths resolve against. */
   baseDir?: string | undefined;
+  /** Images must lie inside this folder. */
+  imageRoot?: string | undefined;
+  /** URL printed as a QR code where the composition asks for one. */
+  qrUrl?: string | undefined;
 }
 
 /** Break a " · "-separated line into lines no wider than `room` (the last may overflow only if one part is too long). */
@@ -47,23 +52,22 @@ function drawFurniture(doc: PDFKit.PDFDocument, theme: PdfTheme, paper: { width:
     doc.font(font).fontSize(size).fillColor(theme.colors.muted).text(value, x, y, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
+    doc.markContent('Artifact', { type: 'Pagination' });
     const pageLabel = `Page ${i + 1} of ${range.count}`;
     const labelWidth = doc.font(fontName('text', 'bold')).fontSize(size).widthOfString(pageLabel);
-    const ruleY = paper.height - theme.margin.bottom + size * 0.8;
-    const firstBaseline = ruleY + size * 1.4;
+    // The footer sits on the bottom edge's safe area: last line 22 pt above it, rule above the first.
+    const lines = options.footer ? packFooter(options.footer, (s) => doc.font(fontName('text', 'regular')).fontSize(size).widthOfString(s), width - labelWidth - size * 2) : [];
+    const firstBaseline = paper.height - 22 - Math.max(0, lines.length - 1) * size * 1.3;
+    const ruleY = firstBaseline - size * 1.4;
     doc.save().lineWidth(0.5).strokeColor(theme.colors.rule).moveTo(left, ruleY).lineTo(left + width, ruleY).stroke().restore();
-    if (options.footer) {
-      // The review line wraps at its " · " separators onto a second line rather than being cut.
-      const room = width - labelWidth - size * 2;
-      const lines = packFooter(options.footer, (s) => doc.font(fontName('text', 'regular')).fontSize(size).widthOfString(s), room);
-      lines.forEach((line, n) => text(line, left, firstBaseline + n * size * 1.3));
-    }
+    lines.forEach((line, n) => text(line, left, firstBaseline + n * size * 1.3));
     text(pageLabel, left + width - labelWidth, firstBaseline, fontName('text', 'bold'));
     if (i > range.start && options.header) {
       const headerY = theme.margin.top / 2 + size / 2;
       text(options.header, left, headerY);
       doc.save().lineWidth(0.5).strokeColor(theme.colors.rule).moveTo(left, headerY + size * 0.6).lineTo(left + width, headerY + size * 0.6).stroke().restore();
     }
+    doc.endMarkedContent();
   }
 }
 
@@ -79,6 +83,9 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
     margin: 0,
     bufferPages: true,
     pdfVersion: '1.7',
+    // Tagged for screen readers (structure tree, artifacts) and marked as PDF/UA.
+    tagged: true,
+    subset: 'PDF/UA' as never,
     lang: options.lang,
     displayTitle: true,
     // No default font: pdfkit would otherwise load Helvetica, a standard-14 font.
@@ -103,12 +110,15 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
   registerFonts(doc);
   doc.font(fontName('text', 'regular'));
 
-  const layout = new Layout(doc, theme, paper, () => undefined);
+  const layout = new Layout(doc, theme, paper, () => undefined, (isDry) => new Tagger(doc, isDry));
+  layout.tagger.begin();
   const state: PdfState = {
     doc,
     layout,
     theme,
     baseDir: options.baseDir,
+    imageRoot: options.imageRoot,
+    qrUrl: options.qrUrl,
     footnoteOrder: [],
     footnoteDefinitions: new Map(),
     outline: [],
@@ -116,6 +126,7 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
   };
   renderBlocks(tree.children, state);
   endnotes(state);
+  layout.tagger.finish();
   drawFurniture(doc, theme, paper, options);
   doc.end();
   await done;

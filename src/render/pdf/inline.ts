@@ -12,6 +12,7 @@ export interface InlineStyle {
   size: number;
   color: string;
   link?: string | undefined;
+  linkKey?: object | undefined;
   strike?: boolean;
 }
 
@@ -25,6 +26,7 @@ const run = (text: string, style: InlineStyle, extra: Partial<Run> = {}): Run =>
   size: style.size,
   color: style.color,
   link: style.link,
+  linkKey: style.linkKey,
   underline: style.link !== undefined,
   strike: style.strike ?? false,
   ...extra,
@@ -61,7 +63,7 @@ export function inlineRuns(nodes: readonly PhrasingContent[], style: InlineStyle
         break;
       case 'link': {
         const external = schemeOf(node.url) !== undefined && isSafeUrl(node.url);
-        const linkStyle = external ? { ...style, link: node.url, color: state.theme.colors.link } : style;
+        const linkStyle = external ? { ...style, link: node.url, linkKey: node as object, color: state.theme.colors.link } : style;
         runs.push(...inlineRuns(node.children, linkStyle, state));
         const shown = printableUrl(node.url);
         if (external && toString(node).trim() !== shown.trim()) {

@@ -1,5 +1,6 @@
 import type { Face } from '../../fonts/index.js';
 import { segmentByFont } from './fonts.js';
+import type { StructElement, Tagger } from './tagging.js';
 import type { PdfTheme } from './theme.js';
 
 /** A styled piece of inline text, before line breaking. */
@@ -11,6 +12,8 @@ export interface Run {
   size: number;
   color: string;
   link?: string | undefined;
+  /** Identity of the Markdown link this run belongs to (one Link element per link). */
+  linkKey?: object | undefined;
   underline?: boolean;
   strike?: boolean;
   /** Raise above the baseline (footnote markers), in points. */
@@ -26,6 +29,7 @@ interface Piece {
   width: number;
   color: string;
   link: string | undefined;
+  linkKey: object | undefined;
   underline: boolean;
   strike: boolean;
   raise: number;
@@ -46,7 +50,10 @@ interface Line {
   size: number;
 }
 
-export type Marker = { kind: 'text'; text: string; size: number; color: string; font: string; x: number } | { kind: 'box'; checked: boolean; x: number; size: number };
+export type Marker = ({ kind: 'text'; text: string; size: number; color: string; font: string; x: number } | { kind: 'box'; checked: boolean; x: number; size: number }) & {
+  /** The list label element (Lbl) the marker belongs to. */
+  struct?: StructElement | undefined;
+};
 
 /** A page-spanning decoration (a callout's side bar) told when its block crosses a page. */
 export interface Decoration {
@@ -71,7 +78,12 @@ export class Layout {
   left: number;
   width: number;
   pendingMarker: Marker | undefined;
+  /** While set, text is drawn as an artifact (a repeated table header is not new content). */
+  artifactText = false;
+  private measuring = false;
+  private measureFromTop = false;
   readonly decorations: Decoration[] = [];
+  readonly tagger: Tagger;
   private readonly fontCache = new Map<string, string>();
   private readonly widthCache = new Map<string, number>();
 
@@ -80,7 +92,9 @@ export class Layout {
     readonly theme: PdfTheme,
     readonly page: PageSize,
     private readonly onNewPage: () => void,
+    createTagger: (isDry: () => boolean) => Tagger,
   ) {
+    this.tagger = createTagger(() => this.dry);
     this.y = theme.margin.top;
     this.left = theme.margin.left;
     this.width = page.width - theme.margin.left - theme.margin.right;
@@ -99,13 +113,15 @@ export class Layout {
     return this.bottom - this.y;
   }
   get atPageTop(): boolean {
+    // While measuring, "top of page" means: the block being measured starts at the top of one.
+    if (this.measuring) return this.measureFromTop && this.y <= 0.01;
     return this.y <= this.top + 0.01;
   }
 
   newPage(): void {
     if (this.dry) return;
     for (const decoration of this.decorations) decoration.onPageEnd(this.y);
-    this.doc.addPage({ size: [this.page.width, this.page.height], margin: 0 });
+    this.doc.addPage({ size: [this.page.width, this.page.height], margins: { top: 0, bottom: 0, left: 0, right: 0 } });
     this.y = this.top;
     this.onNewPage();
     for (const decoration of this.decorations) decoration.onPageStart(this.y);
@@ -139,7 +155,9 @@ export class Layout {
 
   /** Height that `draw` would take, measured without drawing or breaking pages. */
   measure(draw: () => void): number {
-    const saved = { y: this.y, dry: this.dry, marker: this.pendingMarker };
+    const saved = { y: this.y, dry: this.dry, marker: this.pendingMarker, measuring: this.measuring, fromTop: this.measureFromTop };
+    this.measureFromTop = this.atPageTop;
+    this.measuring = true;
     this.dry = true;
     this.y = 0;
     try {
@@ -149,6 +167,8 @@ export class Layout {
       this.y = saved.y;
       this.dry = saved.dry;
       this.pendingMarker = saved.marker;
+      this.measuring = saved.measuring;
+      this.measureFromTop = saved.fromTop;
     }
   }
 
@@ -170,6 +190,7 @@ export class Layout {
       width: this.widthOf(segment.text, segment.font, run.size),
       color: run.color,
       link: run.link,
+      linkKey: run.linkKey,
       underline: run.underline ?? false,
       strike: run.strike ?? false,
       raise: run.raise ?? 0,
@@ -288,35 +309,92 @@ export class Layout {
       this.ensure(height);
       const baseline = this.y + (height - size) / 2 + size * 0.8;
       if (!this.dry) {
-        if (this.pendingMarker) this.drawMarker(this.pendingMarker, baseline);
-        for (const { piece, x } of line.items) {
-          this.doc
-            .font(piece.font)
-            .fontSize(piece.size)
-            .fillColor(piece.color)
-            .text(piece.text, this.left + x, baseline - piece.raise, {
-              lineBreak: false,
-              baseline: 'alphabetic',
-              link: piece.link ?? null,
-            } as PDFKit.Mixins.TextOptions);
-          // pdfkit's own underline/strike misplace their lines with an alphabetic baseline.
-          if (piece.underline || piece.strike) {
-            const lineY = piece.underline ? baseline - piece.raise + piece.size * 0.14 : baseline - piece.raise - piece.size * 0.3;
-            this.doc
-              .save()
-              .lineWidth(Math.max(0.5, piece.size * 0.06))
-              .strokeColor(piece.color)
-              .moveTo(this.left + x, lineY)
-              .lineTo(this.left + x + piece.width, lineY)
-              .stroke()
-              .restore();
-          }
+        if (this.pendingMarker) {
+          const marker = this.pendingMarker;
+          this.tagger.mark(() => this.drawMarker(marker, baseline), marker.struct);
         }
+        this.drawLine(line, baseline, size);
       }
       this.pendingMarker = undefined;
       this.y += height;
     }
     return lines.length;
+  }
+
+  /** Paint decoration that carries no content (boxes, rules, backgrounds) as an artifact. */
+  artifact(draw: () => void): void {
+    if (!this.dry) this.tagger.artifact(draw);
+  }
+
+  /**
+   * Draw one line: consecutive pieces of the same owner (the current element, or one link) are
+   * one marked-content sequence; a link's pieces also get one clickable annotation.
+   */
+  private drawLine(line: Line, baseline: number, size: number): void {
+    let i = 0;
+    while (i < line.items.length) {
+      const key = line.items[i]!.piece.linkKey;
+      let j = i;
+      while (j < line.items.length && line.items[j]!.piece.linkKey === key) j++;
+      const group = line.items.slice(i, j);
+      const draw = () => {
+        for (const { piece, x } of group) this.drawPiece(piece, x, baseline);
+        this.drawTextLines(group, baseline);
+      };
+      if (this.artifactText) this.tagger.artifact(draw);
+      else if (key) {
+        const owner = this.tagger.linkFor(key);
+        this.tagger.mark(draw, owner);
+        const first = group[0]!;
+        const last = group.at(-1)!;
+        const url = first.piece.link;
+        if (url) {
+          const x0 = this.left + first.x;
+          const width = last.x + last.piece.width - first.x;
+          this.doc.link(x0, baseline - size, width, size * 1.25, url, owner ? ({ structParent: owner } as object) : {});
+        }
+      } else this.tagger.mark(draw);
+      i = j;
+    }
+  }
+
+  private drawPiece(piece: Piece, x: number, baseline: number): void {
+    this.doc
+      .font(piece.font)
+      .fontSize(piece.size)
+      .fillColor(piece.color)
+      .text(piece.text, this.left + x, baseline - piece.raise, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+  }
+
+  /**
+   * Underline and strike-through, one stroke per run of pieces (spaces included, so a link is
+   * underlined as a whole). pdfkit's own options misplace the lines with an alphabetic baseline.
+   */
+  private drawTextLines(group: Line['items'], baseline: number): void {
+    for (const kind of ['underline', 'strike'] as const) {
+      let k = 0;
+      while (k < group.length) {
+        if (!group[k]!.piece[kind]) {
+          k++;
+          continue;
+        }
+        let m = k;
+        while (m + 1 < group.length && group[m + 1]!.piece[kind] && group[m + 1]!.piece.color === group[k]!.piece.color) m++;
+        const first = group[k]!;
+        const last = group[m]!;
+        const { size, raise, color } = first.piece;
+        const y = kind === 'underline' ? baseline - raise + size * 0.14 : baseline - raise - size * 0.3;
+        this.doc
+          .save()
+          .lineWidth(Math.max(0.5, size * 0.06))
+          .strokeColor(color)
+          .moveTo(this.left + first.x, y)
+          .lineTo(this.left + last.x + last.piece.width, y)
+          .stroke()
+          .restore();
+        k = m + 1;
+      }
+    }
   }
 
   private drawMarker(marker: Marker, baseline: number): void {

@@ -7,8 +7,12 @@ export interface PdfState {
   readonly doc: PDFKit.PDFDocument;
   readonly layout: Layout;
   readonly theme: PdfTheme;
-  /** Folder that relative image paths resolve against (validated by `check`). */
+  /** Folder that relative image paths resolve against. */
   readonly baseDir: string | undefined;
+  /** Images must lie inside this folder (content/, or an ad-hoc file's folder). */
+  readonly imageRoot: string | undefined;
+  /** The guide's web page, for the QR code on paper. */
+  readonly qrUrl: string | undefined;
   /** Footnote identifiers in order of first reference: their printed numbers. */
   readonly footnoteOrder: string[];
   readonly footnoteDefinitions: Map<string, FootnoteDefinition>;

@@ -57,7 +57,8 @@ export function themeFor(variant: PrintVariant): PdfTheme {
     headingSizes: [26 * k, 19 * k, 15.5 * k, 13.5 * k, body, body],
     smallSize: Math.max(10, 10 * k),
     codeSize: Math.max(12, 11.5 * k),
-    margin: { top: 62, bottom: 62, left: 60, right: 60 },
+    // Furniture (running header, two-line footer) lives in the top and bottom margins.
+    margin: { top: 62 * Math.max(1, k * 0.85), bottom: 62 * Math.max(1, k * 0.85), left: 60, right: 60 },
     listIndent: 20 * k,
     blockSpace: body * 0.7,
     colors,

@@ -6,5 +6,7 @@ import { renderBlocks } from './index.js';
 export function blockquote(node: Blockquote, state: PdfState): void {
   const { layout, theme } = state;
   layout.space(theme.blockSpace);
-  withSideBar(state, theme.colors.rule, 3, () => layout.indented(theme.bodySize * 1.1, 0, () => renderBlocks(node.children, state)));
+  layout.tagger.within('BlockQuote', () =>
+    withSideBar(state, theme.colors.rule, 3, () => layout.indented(theme.bodySize * 1.1, 0, () => renderBlocks(node.children, state))),
+  );
 }

@@ -12,10 +12,10 @@ export function code(node: Code, state: PdfState): void {
   layout.space(theme.blockSpace);
   const height = layout.measure(() => layout.indented(pad, pad, () => layout.flow(runs, { preserveSpaces: true }))) + pad * 2;
   if (height <= layout.pageContentHeight) layout.ensure(height);
-  if (!layout.dry && height <= layout.remaining) {
-    doc.save().fillColor(theme.colors.codeBackground).rect(layout.left, layout.y, layout.width, height).fill().restore();
+  if (height <= layout.remaining) {
+    layout.artifact(() => doc.save().fillColor(theme.colors.codeBackground).rect(layout.left, layout.y, layout.width, height).fill().restore());
   }
   layout.y += pad;
-  layout.indented(pad, pad, () => layout.flow(runs, { preserveSpaces: true }));
+  layout.tagger.within('Code', () => layout.indented(pad, pad, () => layout.flow(runs, { preserveSpaces: true })));
   layout.y += pad;
 }

@@ -1,63 +1,76 @@
-import path from 'node:path';
-import { toString } from 'mdast-util-to-string';
 import type { ContainerDirective, LeafDirective } from 'mdast-util-directive';
+import { toString } from 'mdast-util-to-string';
+import QRCode from 'qrcode';
 import { CALLOUT_LABELS, isCallout, type CalloutName } from '../../../compose/labels.js';
 import { withSideBar } from '../decorations.js';
 import { fontName } from '../fonts.js';
 import { bodyStyle } from '../inline.js';
 import type { PdfState } from '../state.js';
-import { drawImageFile } from './image.js';
+import { drawImageFile, resolveImage } from './image.js';
 import { renderBlocks } from './index.js';
 
+interface BoxStyle {
+  border: string;
+  background: string;
+}
+
 /**
- * Callouts: a label (never colour alone), a tinted box and a coloured bar. Kept on one page
- * unless longer than a page; a split callout keeps its bar on every page.
+ * A tinted box with a coloured bar: kept on one page unless longer than a page, in which case
+ * it flows on and its bar is drawn on every page it spans (its tint only where it fits whole).
  */
-function callout(node: ContainerDirective, name: CalloutName, state: PdfState): void {
+function box(state: PdfState, style: BoxStyle, structType: string, title: string | undefined, content: () => void): void {
   const { layout, theme, doc } = state;
-  const colors = theme.colors.callouts[name];
   const pad = theme.bodySize * 0.7;
   const bar = 5;
-  const label = name === 'exercise' ? `${CALLOUT_LABELS.exercise}: ${node.attributes?.title ?? ''}` : CALLOUT_LABELS[name];
-  const image = name === 'exercise' && node.attributes?.image && state.baseDir ? path.resolve(state.baseDir, node.attributes.image) : undefined;
-  const content = () =>
+  const inner = () =>
     layout.indented(bar + pad, pad, () => {
       layout.y += pad * 0.8;
-      drawLabel(label, name, state);
-      if (image) drawImageFile(image, state, 0.3);
-      renderBlocks(node.children, state);
+      content();
       layout.y += pad;
     });
-
   layout.space(theme.blockSpace * 1.3);
-  const height = layout.measure(content);
+  const height = layout.measure(inner);
   if (height <= layout.pageContentHeight) layout.ensure(height);
-  if (!layout.dry && height <= layout.remaining + 0.01) {
-    doc.save().fillColor(colors.background).rect(layout.left, layout.y, layout.width, height).fill().restore();
+  if (height <= layout.remaining + 0.01) {
+    const top = layout.y;
+    layout.artifact(() => doc.save().fillColor(style.background).rect(layout.left, top, layout.width, height).fill().restore());
   }
-  withSideBar(state, colors.border, bar, content);
+  layout.tagger.within(structType, () => withSideBar(state, style.border, bar, inner), title ? { title } : {});
+}
+
+/** Callouts: a label (never colour alone; red flags and warnings add a warning sign). */
+function callout(node: ContainerDirective, name: CalloutName, state: PdfState): void {
+  const colors = state.theme.colors.callouts[name];
+  const label = name === 'exercise' ? `${CALLOUT_LABELS.exercise}: ${node.attributes?.title ?? ''}` : CALLOUT_LABELS[name];
+  box(state, colors, 'Sect', label, () => {
+    drawLabel(label, name, state);
+    const figure = name === 'exercise' && node.attributes?.image ? resolveImage(state, node.attributes.image) : undefined;
+    if (figure) drawImageFile(figure.file, figure.info, node.attributes?.alt ?? '', state, 0.3);
+    renderBlocks(node.children, state);
+  });
 }
 
 function drawLabel(text: string, name: CalloutName, state: PdfState): void {
   const { layout, theme, doc } = state;
   const color = theme.colors.callouts[name].label;
   const size = theme.bodySize * 1.05;
-  if (name === 'red-flags' || name === 'warning') {
-    // A warning triangle with "!" next to the label: shape and word, not colour alone.
-    const side = size * 1.1;
-    const lineHeight = size * theme.lineHeight;
-    layout.ensure(lineHeight);
-    if (!layout.dry) {
-      const x = layout.left;
-      const top = layout.y + (lineHeight - side) / 2;
-      doc.save().fillColor(color).polygon([x + side / 2, top], [x + side, top + side], [x, top + side]).fill();
-      doc.fillColor('#ffffff').font(fontName('text', 'bold')).fontSize(size * 0.75).text('!', x + side / 2 - size * 0.1, top + side * 0.92, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
-      doc.restore();
-    }
-    layout.indented(side + size * 0.4, 0, () => layout.flow([{ text, face: 'bold', size, color }]));
-  } else {
-    layout.flow([{ text, face: 'bold', size, color }]);
+  const runs = [{ text, face: 'bold' as const, size, color }];
+  if (name !== 'red-flags' && name !== 'warning') {
+    layout.tagger.within('P', () => layout.flow(runs));
+    return;
   }
+  // A warning triangle with "!" beside the label: shape and word, not colour alone.
+  const side = size * 1.1;
+  const lineHeight = size * theme.lineHeight;
+  layout.ensure(lineHeight);
+  const x = layout.left;
+  const top = layout.y + (lineHeight - side) / 2;
+  layout.artifact(() => {
+    doc.save().fillColor(color).polygon([x + side / 2, top], [x + side, top + side], [x, top + side]).fill();
+    doc.fillColor('#ffffff').font(fontName('text', 'bold')).fontSize(size * 0.75).text('!', x + side / 2 - size * 0.1, top + side * 0.92, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+    doc.restore();
+  });
+  layout.indented(side + size * 0.4, 0, () => layout.tagger.within('P', () => layout.flow(runs)));
 }
 
 /** Name / date / score lines at the top of a quiz sheet. */
@@ -70,12 +83,82 @@ function answerLines(state: PdfState): void {
     layout.ensure(lineHeight);
     const baseline = layout.y + lineHeight * 0.7;
     if (!layout.dry) {
-      doc.font(fontName('text', 'bold')).fontSize(style.size).fillColor(style.color).text(`${label}:`, layout.left, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+      layout.tagger.within('P', () =>
+        layout.tagger.mark(() =>
+          doc.font(fontName('text', 'bold')).fontSize(style.size).fillColor(style.color).text(`${label}:`, layout.left, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions),
+        ),
+      );
       const start = layout.left + theme.bodySize * 4.5;
-      doc.save().lineWidth(0.8).strokeColor(theme.colors.rule).moveTo(start, baseline + 2).lineTo(layout.left + layout.width * (label === 'Name' ? 1 : 0.5), baseline + 2).stroke().restore();
+      const end = layout.left + layout.width * (label === 'Name' ? 1 : 0.5);
+      layout.artifact(() => doc.save().lineWidth(0.8).strokeColor(theme.colors.rule).moveTo(start, baseline + 2).lineTo(end, baseline + 2).stroke().restore());
     }
     layout.y += lineHeight;
   }
+}
+
+/**
+ * A QR code for the guide's web page, drawn as vector squares (crisp at any printer resolution),
+ * tagged as a figure whose alt text is the address. Returns its side length.
+ */
+function drawQrCode(state: PdfState, url: string, x: number, top: number, side: number): void {
+  const { layout, doc } = state;
+  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const count = qr.modules.size;
+  const cell = side / (count + 2); // a one-module quiet zone; the page margin adds the rest
+  layout.tagger.within(
+    'Figure',
+    () =>
+      layout.tagger.mark(() => {
+        doc.save().fillColor('#000000');
+        for (let row = 0; row < count; row++) {
+          for (let col = 0; col < count; col++) {
+            if (qr.modules.get(row, col)) doc.rect(x + (col + 1) * cell, top + (row + 1) * cell, cell, cell);
+          }
+        }
+        doc.fill().restore();
+      }),
+    { alt: `QR code linking to this guide online: ${url}` },
+  );
+}
+
+/**
+ * The title block: organisation (muted) above the title, summary below, a rule to close it,
+ * and the QR code to the guide's web page at the top right with a caption under it.
+ */
+function titleBlock(node: ContainerDirective, state: PdfState): void {
+  const { layout, theme, doc } = state;
+  const url = state.qrUrl;
+  const side = url ? Math.max(78, theme.bodySize * 6.2) : 0;
+  const gap = url ? theme.bodySize : 0;
+  const top = layout.y;
+  if (url && !layout.dry) {
+    const x = layout.left + layout.width - side;
+    drawQrCode(state, url, x, top, side);
+    const caption = 'Scan to read online';
+    const size = theme.smallSize;
+    const width = layout.widthOf(caption, fontName('text', 'regular'), size);
+    layout.tagger.within('P', () =>
+      layout.tagger.mark(() =>
+        doc.font(fontName('text', 'regular')).fontSize(size).fillColor(theme.colors.muted).text(caption, x + (side - width) / 2, top + side + size, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions),
+      ),
+    );
+  }
+  layout.indented(0, side + gap, () =>
+    layout.tagger.within('Sect', () => {
+      const [first, ...rest] = node.children;
+      if (first && first.type === 'paragraph') {
+        layout.tagger.within('P', () => layout.flow([{ text: toString(first), face: 'bold', size: theme.smallSize * 1.1, color: theme.colors.muted }]));
+        renderBlocks(rest, state);
+      } else {
+        renderBlocks(node.children, state);
+      }
+    }),
+  );
+  layout.y = Math.max(layout.y, url ? top + side + theme.smallSize * 1.6 : 0);
+  layout.y += theme.bodySize * 0.6;
+  const y = layout.y;
+  layout.artifact(() => doc.save().lineWidth(1.5).strokeColor(theme.colors.callouts.exercise.border).moveTo(layout.left, y).lineTo(layout.left + layout.width, y).stroke().restore());
+  layout.y += theme.bodySize * 0.4;
 }
 
 export function containerDirective(node: ContainerDirective, state: PdfState): void {
@@ -85,31 +168,23 @@ export function containerDirective(node: ContainerDirective, state: PdfState): v
     return;
   }
   switch (node.name) {
-    case 'careprint-titleblock': {
-      // Organisation line (muted) above the title, summary below, a rule to close the block.
-      const [first, ...rest] = node.children;
-      if (first && first.type === 'paragraph') {
-        layout.flow([{ text: toString(first), face: 'bold', size: theme.smallSize * 1.1, color: theme.colors.muted }]);
-        renderBlocks(rest, state);
-      } else {
-        renderBlocks(node.children, state);
-      }
-      layout.y += theme.bodySize * 0.6;
-      if (!layout.dry) doc.save().lineWidth(1.5).strokeColor(theme.colors.callouts.exercise.border).moveTo(layout.left, layout.y).lineTo(layout.left + layout.width, layout.y).stroke().restore();
-      layout.y += theme.bodySize * 0.4;
+    case 'careprint-titleblock':
+      titleBlock(node, state);
       return;
-    }
+    case 'careprint-glossary':
+      box(state, { border: theme.colors.rule, background: '#f4f4f4' }, 'Sect', undefined, () => renderBlocks(node.children, state));
+      return;
     case 'careprint-smallprint':
     case 'careprint-contact':
     case 'careprint-answer': {
       layout.space(theme.blockSpace * 1.5);
       const height = layout.measure(() => renderBlocks(node.children, state));
       if (height <= layout.pageContentHeight / 2) layout.ensure(height);
-      withSideBar(state, theme.colors.rule, 2, () => layout.indented(theme.bodySize, 0, () => renderBlocks(node.children, state)));
+      layout.tagger.within('Div', () => withSideBar(state, theme.colors.rule, 2, () => layout.indented(theme.bodySize, 0, () => renderBlocks(node.children, state))));
       return;
     }
     default:
-      renderBlocks(node.children, state);
+      layout.tagger.within('Div', () => renderBlocks(node.children, state));
   }
 }
 

@@ -13,7 +13,7 @@ export function heading(node: Heading, state: PdfState): void {
   const height = layout.measure(() => layout.flow(runs));
   layout.ensure(height + theme.bodySize * theme.lineHeight * 2);
   if (!layout.dry) addBookmark(node, state);
-  layout.flow(runs);
+  layout.tagger.within(`H${node.depth}`, () => layout.flow(runs));
   layout.y += size * 0.25;
 }
 

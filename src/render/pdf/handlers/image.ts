@@ -1,54 +1,71 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
 import type { Image } from 'mdast';
 import SVGtoPDF from 'svg-to-pdfkit';
+import { imageInfo, MAX_IMAGE_PIXELS, type ImageInfo } from '../../../content/images.js';
+import { resolveContentPath } from '../../../content/paths.js';
 import { fontName } from '../fonts.js';
+import { bodyStyle } from '../inline.js';
 import type { PdfState } from '../state.js';
 
-/** Natural size of an SVG from its width/height or viewBox (in CSS px = pt at 72 dpi scale). */
-function svgSize(svg: string): { width: number; height: number } {
-  const root = /<svg\b[^>]*>/i.exec(svg)?.[0] ?? '';
-  const attr = (name: string) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']+)["']`, 'i').exec(root)?.[1];
-  const viewBox = attr('viewBox')?.trim().split(/[\s,]+/).map(Number);
-  const width = parseFloat(attr('width') ?? '') || viewBox?.[2] || 300;
-  const height = parseFloat(attr('height') ?? '') || viewBox?.[3] || 150;
-  return { width, height };
+/**
+ * Resolve an image the way `check` does: inside the image root, present, a real PNG/JPEG/SVG of
+ * a sane size. The renderer re-checks because `careprint render` takes files `check` never saw.
+ */
+export function resolveImage(state: PdfState, written: string): { file: string; info: ImageInfo } | undefined {
+  if (!state.baseDir || !state.imageRoot) return undefined;
+  let decoded = written;
+  try {
+    decoded = decodeURIComponent(written);
+  } catch {
+    // Checked as written.
+  }
+  const resolved = resolveContentPath(state.imageRoot, realpathSync(state.imageRoot), state.baseDir, decoded);
+  if (resolved.kind !== 'inside') return undefined;
+  try {
+    const info = imageInfo(resolved.absolute);
+    if (!info || (info.format !== 'svg' && info.width * info.height > MAX_IMAGE_PIXELS)) return undefined;
+    return { file: resolved.absolute, info };
+  } catch {
+    return undefined;
+  }
 }
 
-/** Draw a PNG, JPEG or SVG file scaled to the text width and at most ~45% of a page tall. */
-export function drawImageFile(file: string, state: PdfState, maxHeightShare = 0.45): void {
+/** Draw an image scaled to the text width and at most a share of the page height, tagged as a Figure with its alt text. */
+export function drawImageFile(file: string, info: ImageInfo, alt: string, state: PdfState, maxHeightShare = 0.45): void {
   const { layout, doc, theme } = state;
-  const isSvg = path.extname(file).toLowerCase() === '.svg';
-  let natural: { width: number; height: number };
-  let svg = '';
-  if (isSvg) {
-    svg = readFileSync(file, 'utf8');
-    natural = svgSize(svg);
-  } else {
-    const image = (doc as unknown as { openImage(src: string): { width: number; height: number } }).openImage(file);
-    natural = { width: image.width, height: image.height };
-  }
+  const svg = info.format === 'svg' ? readFileSync(file, 'utf8') : '';
+  const natural = { width: info.width || 300, height: info.height || 150 };
   const scale = Math.min(1, layout.width / natural.width, (layout.pageContentHeight * maxHeightShare) / natural.height);
   const width = natural.width * scale;
   const height = natural.height * scale;
   layout.space(theme.blockSpace);
   layout.ensure(height);
   if (!layout.dry) {
-    if (isSvg) {
-      SVGtoPDF(doc, svg, layout.left, layout.y, {
-        width,
-        height,
-        preserveAspectRatio: 'xMinYMin meet',
-        fontCallback: () => fontName('text', 'regular'),
-      });
-    } else {
-      doc.image(file, layout.left, layout.y, { width, height });
-    }
+    const x = layout.left;
+    const y = layout.y;
+    layout.tagger.within(
+      'Figure',
+      () =>
+        layout.tagger.mark(() => {
+          if (svg) SVGtoPDF(doc, svg, x, y, { width, height, preserveAspectRatio: 'xMinYMin meet', fontCallback: () => fontName('text', 'regular') });
+          else doc.image(file, x, y, { width, height });
+        }),
+      { alt },
+    );
   }
   layout.y += height;
 }
 
+/** What a reader gets when an image cannot be drawn: its alt text, so nothing is lost. */
+function altInstead(alt: string, state: PdfState): void {
+  const { layout, theme } = state;
+  if (!alt.trim()) return;
+  layout.space(theme.blockSpace);
+  layout.tagger.within('P', () => layout.flow([{ text: `[Image: ${alt}]`, face: 'italic', size: theme.bodySize, color: bodyStyle(state).color }]));
+}
+
 export function blockImage(node: Image, state: PdfState): void {
-  if (!state.baseDir) return;
-  drawImageFile(path.resolve(state.baseDir, decodeURIComponent(node.url)), state);
+  const image = resolveImage(state, node.url);
+  if (image) drawImageFile(image.file, image.info, node.alt ?? '', state);
+  else altInstead(node.alt ?? '', state);
 }

@@ -11,5 +11,5 @@ export function paragraph(node: Paragraph, state: PdfState): void {
     return;
   }
   layout.space(state.tight ? theme.bodySize * 0.25 : theme.blockSpace);
-  layout.flow(inlineRuns(node.children, bodyStyle(state), state));
+  layout.tagger.within('P', () => layout.flow(inlineRuns(node.children, bodyStyle(state), state)));
 }

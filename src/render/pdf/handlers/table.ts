@@ -43,25 +43,36 @@ export function table(node: Table, state: PdfState): void {
   }
 
   const align = node.align ?? [];
-  const drawRow = (r: number) => {
+  /** One row; a header row repeated on a later page is drawn as an artifact, not new content. */
+  const drawRow = (r: number, repeated = false) => {
     const row = cells[r]!;
     const height = Math.max(...row.map((runs, c) => layout.measure(() => layout.indented(0, 0, () => cellFlow(runs, c, true))))) + PAD * 2;
     layout.ensure(height);
-    if (!layout.dry) {
+    const top = layout.y;
+    layout.artifact(() => {
       let x = layout.left;
-      if (r === 0) doc.save().fillColor(theme.colors.tableHeader).rect(x, layout.y, total, height).fill().restore();
+      if (r === 0) doc.save().fillColor(theme.colors.tableHeader).rect(x, top, total, height).fill().restore();
       doc.save().lineWidth(0.75).strokeColor(theme.colors.rule);
       for (const w of widths) {
-        doc.rect(x, layout.y, w, height).stroke();
+        doc.rect(x, top, w, height).stroke();
         x += w;
       }
       doc.restore();
-    }
-    const top = layout.y;
-    row.forEach((runs, c) => {
-      layout.y = top + PAD;
-      cellFlow(runs, c, false);
     });
+    const cellsOfRow = () =>
+      row.forEach((runs, c) => {
+        layout.y = top + PAD;
+        if (repeated) cellFlow(runs, c, false);
+        else layout.tagger.within(r === 0 ? 'TH' : 'TD', () => cellFlow(runs, c, false));
+      });
+    if (repeated) {
+      layout.artifactText = true;
+      try {
+        cellsOfRow();
+      } finally {
+        layout.artifactText = false;
+      }
+    } else layout.tagger.within('TR', cellsOfRow);
     layout.y = top + height;
     return height;
   };
@@ -85,13 +96,15 @@ export function table(node: Table, state: PdfState): void {
   const headerHeight = layout.measure(() => drawRow(0));
   const firstBody = rows.length > 1 ? layout.measure(() => drawRow(1)) : 0;
   layout.ensure(headerHeight + firstBody);
-  drawRow(0);
-  for (let r = 1; r < rows.length; r++) {
-    const height = layout.measure(() => drawRow(r));
-    if (!layout.dry && layout.y + height > layout.bottom && !layout.atPageTop) {
-      layout.newPage();
-      drawRow(0);
+  layout.tagger.within('Table', () => {
+    drawRow(0);
+    for (let r = 1; r < rows.length; r++) {
+      const height = layout.measure(() => drawRow(r));
+      if (!layout.dry && layout.y + height > layout.bottom && !layout.atPageTop) {
+        layout.newPage();
+        drawRow(0, true);
+      }
+      drawRow(r);
     }
-    drawRow(r);
-  }
+  });
 }

@@ -6,6 +6,6 @@ export function thematicBreak(_node: ThematicBreak, state: PdfState): void {
   layout.space(theme.blockSpace);
   layout.ensure(theme.bodySize);
   const y = layout.y + theme.bodySize / 2;
-  if (!layout.dry) doc.save().lineWidth(1).strokeColor(theme.colors.rule).moveTo(layout.left, y).lineTo(layout.left + layout.width, y).stroke().restore();
+  layout.artifact(() => doc.save().lineWidth(1).strokeColor(theme.colors.rule).moveTo(layout.left, y).lineTo(layout.left + layout.width, y).stroke().restore());
   layout.y += theme.bodySize;
 }
