@@ -4,6 +4,7 @@ import { EXIT, UsageError, type ExitCode } from './errors.js';
 const COMMANDS = {
   check: () => import('./commands/check.js'),
   build: () => import('./commands/build.js'),
+  render: () => import('./commands/render.js'),
 } as const satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<ExitCode> }>>;
 
 const USAGE = `Usage: careprint <command> [options]
@@ -11,6 +12,8 @@ const USAGE = `Usage: careprint <command> [options]
 Commands:
   check [dir] [--strict] [--format pretty|json|github]   validate content; print diagnostics
   build [dir] [--strict] [--out dist]                    check, then write the bundle to dist/
+  render <file.md> --to pdf|html [-o out] [--paper a4|letter] [--large-print]
+                                                         render one Markdown file
 
 dir defaults to content/. Exit status: 0 ok (warnings allowed), 1 content errors, 2 bad usage.`;
 

@@ -7,6 +7,14 @@ export interface PdfTextItem {
   x: number;
   y: number;
   width: number;
+  /** Drawn inside an Artifact marked-content sequence (page furniture, decoration). */
+  artifact: boolean;
+}
+
+export interface StructNode {
+  role: string;
+  alt?: string;
+  children: StructNode[];
 }
 
 export interface PdfPage {
@@ -15,6 +23,8 @@ export interface PdfPage {
   items: PdfTextItem[];
   /** The page's text in drawing order, whitespace collapsed. */
   text: string;
+  /** The page's structure tree (tagged PDF), as pdf.js exposes it. */
+  structure: StructNode | null;
 }
 
 export interface PdfFont {
@@ -29,6 +39,8 @@ export interface ReadPdf {
   outline: string[];
   /** All pages' text joined with spaces, whitespace collapsed. */
   text: string;
+  /** The same without artifacts (running header, footer): what a screen reader reads, in order. */
+  contentText: string;
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -41,13 +53,25 @@ export async function readPdf(data: Uint8Array): Promise<ReadPdf> {
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
     const [x0, y0, x1, y1] = page.view as [number, number, number, number];
-    const content = await page.getTextContent();
+    const content = await page.getTextContent({ includeMarkedContent: true });
     const items: PdfTextItem[] = [];
+    const marks: boolean[] = [];
     for (const item of content.items) {
+      if ('type' in item) {
+        const tag = (item as { tag?: string }).tag;
+        if (item.type === 'beginMarkedContent' || item.type === 'beginMarkedContentProps') marks.push(tag === 'Artifact');
+        else if (item.type === 'endMarkedContent') marks.pop();
+      }
       if (!('str' in item)) continue;
       const [a, b, , , e, f] = item.transform as number[];
-      items.push({ str: item.str, size: Math.hypot(a!, b!), x: e!, y: f!, width: item.width });
+      items.push({ str: item.str, size: Math.hypot(a!, b!), x: e!, y: f!, width: item.width, artifact: marks.includes(true) });
     }
+    const toNode = (node: { role?: string; alt?: string; children?: unknown[] }): StructNode => ({
+      role: node.role ?? 'content',
+      ...(node.alt !== undefined ? { alt: node.alt } : {}),
+      children: (node.children ?? []).filter((c): c is { role?: string } => typeof c === 'object' && c !== null && 'role' in c).map((c) => toNode(c as never)),
+    });
+    const tree = (await page.getStructTree()) as { role?: string; children?: unknown[] } | null;
     const operators = await page.getOperatorList();
     for (let i = 0; i < operators.fnArray.length; i++) {
       if (operators.fnArray[i] !== pdfjs.OPS.setFont) continue;
@@ -55,7 +79,7 @@ export async function readPdf(data: Uint8Array): Promise<ReadPdf> {
       const font = page.commonObjs.get(id) as { name: string; missingFile: boolean };
       fonts.set(font.name, { name: font.name, embedded: !font.missingFile });
     }
-    pages.push({ width: x1 - x0, height: y1 - y0, items, text: collapse(items.map((i) => i.str).join(' ')) });
+    pages.push({ width: x1 - x0, height: y1 - y0, items, text: collapse(items.map((i) => i.str).join(' ')), structure: tree ? toNode(tree) : null });
   }
   const outline: string[] = [];
   const walk = (nodes: Array<{ title: string; items: unknown[] }> | null) => {
@@ -67,5 +91,23 @@ export async function readPdf(data: Uint8Array): Promise<ReadPdf> {
   walk((await doc.getOutline()) as Array<{ title: string; items: unknown[] }> | null);
   const info = ((await doc.getMetadata()).info ?? {}) as Record<string, unknown>;
   await doc.destroy();
-  return { pages, fonts: [...fonts.values()], info, outline, text: collapse(pages.map((p) => p.text).join(' ')) };
+  const contentText = collapse(
+    pages
+      .flatMap((p) => p.items)
+      .filter((i) => !i.artifact)
+      .map((i) => i.str)
+      .join(' '),
+  );
+  return { pages, fonts: [...fonts.values()], info, outline, text: collapse(pages.map((p) => p.text).join(' ')), contentText };
+}
+
+/** Every structure element of every page, depth first. */
+export function structureNodes(pdf: ReadPdf): StructNode[] {
+  const out: StructNode[] = [];
+  const walk = (node: StructNode) => {
+    out.push(node);
+    node.children.forEach(walk);
+  };
+  for (const page of pdf.pages) if (page.structure) walk(page.structure);
+  return out;
 }

@@ -67,7 +67,7 @@ function checkYaml(parsed: ParsedYaml, cache: Map<string, boolean>): void {
   });
 }
 
-function checkMarkdown(file: VFile, tree: Nodes, cache: Map<string, boolean>): void {
+export function checkMarkdown(file: VFile, tree: Nodes, cache: Map<string, boolean> = new Map()): void {
   const text = String(file.value);
   const points = location(file);
   const budget = new FileBudget(file);

@@ -45,8 +45,13 @@ export function remarkHtmlDirectives() {
         node.data = { hName: 'div', hProperties: { className: ['pagebreak'] } };
         return;
       }
-      // Anything else (never reached after `check`) is dropped rather than guessed at.
-      if (parent && index !== undefined) parent.children.splice(index, 1);
+      // Anything else (`check` rejects it in guides; an ad-hoc file may have `a:b`) keeps its
+      // text: a text directive becomes the text it was written as, a block its content.
+      if (!parent || index === undefined) return;
+      const marker = { type: 'text' as const, value: `${node.type === 'textDirective' ? ':' : '::'}${node.name}` };
+      if (node.type === 'textDirective') parent.children.splice(index, 1, marker, ...(node.children as never[]));
+      else if (node.type === 'leafDirective') parent.children.splice(index, 1, { type: 'paragraph', children: [marker, ...node.children] } as never);
+      else parent.children.splice(index, 1, ...(node.children as never[]));
       return index;
     });
   };

@@ -27,8 +27,10 @@ export interface PdfOptions {
   baseDir?: string | undefined;
   /** Images must lie inside this folder. */
   imageRoot?: string | undefined;
-  /** URL printed as a QR code where the composition asks for one. */
+  /** URL printed as a QR code in the title block. */
   qrUrl?: string | undefined;
+  /** The Markdown source the tree was parsed from, to print unknown directives as written. */
+  source?: string | undefined;
 }
 
 /** Break a " · "-separated line into lines no wider than `room` (the last may overflow only if one part is too long). */
@@ -119,6 +121,7 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
     baseDir: options.baseDir,
     imageRoot: options.imageRoot,
     qrUrl: options.qrUrl,
+    source: options.source,
     footnoteOrder: [],
     footnoteDefinitions: new Map(),
     outline: [],

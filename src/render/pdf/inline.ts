@@ -66,7 +66,7 @@ export function inlineRuns(nodes: readonly PhrasingContent[], style: InlineStyle
         const linkStyle = external ? { ...style, link: node.url, linkKey: node as object, color: state.theme.colors.link } : style;
         runs.push(...inlineRuns(node.children, linkStyle, state));
         const shown = printableUrl(node.url);
-        if (external && toString(node).trim() !== shown.trim()) {
+        if (external && printableUrl(toString(node).trim()) !== shown.trim()) {
           runs.push(run(` (${shown})`, { ...style, size: style.size * 0.9, color: state.theme.colors.muted }));
         }
         break;
@@ -85,7 +85,9 @@ export function inlineRuns(nodes: readonly PhrasingContent[], style: InlineStyle
         break;
       }
       case 'textDirective':
-        runs.push(...inlineRuns(node.children, style, state));
+        // No text directive means anything to careprint (check rejects them in guides); an
+        // ad-hoc file's `a:b` is text, so print it as written rather than lose it.
+        runs.push(run(asWritten(node, state) ?? `:${node.name}${toString(node)}`, style));
         break;
       case 'html':
         // Raw HTML is removed from every output (md-html warns the editor).
@@ -95,6 +97,13 @@ export function inlineRuns(nodes: readonly PhrasingContent[], style: InlineStyle
     }
   }
   return runs;
+}
+
+/** The exact source of a node, when the tree's source text is known. */
+export function asWritten(node: { position?: { start: { offset?: number | undefined }; end: { offset?: number | undefined } } | undefined }, state: PdfState): string | undefined {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  return state.source !== undefined && start !== undefined && end !== undefined ? state.source.slice(start, end) : undefined;
 }
 
 export function bodyStyle(state: PdfState, overrides: Partial<InlineStyle> = {}): InlineStyle {

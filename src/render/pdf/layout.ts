@@ -297,6 +297,11 @@ export class Layout {
     return lines;
   }
 
+  /** Width the runs take on one unbroken line (for aligning short table cells). */
+  naturalWidth(runs: readonly Run[]): number {
+    return this.lines(runs, Number.POSITIVE_INFINITY, false)[0]?.width ?? 0;
+  }
+
   /**
    * Set a paragraph of runs in the current box, breaking pages between lines. Returns the
    * number of lines. A pending list marker is drawn on the first line's baseline.

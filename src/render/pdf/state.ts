@@ -13,6 +13,8 @@ export interface PdfState {
   readonly imageRoot: string | undefined;
   /** The guide's web page, for the QR code on paper. */
   readonly qrUrl: string | undefined;
+  /** Source text of the tree, when known: unknown directives are printed as written. */
+  readonly source: string | undefined;
   /** Footnote identifiers in order of first reference: their printed numbers. */
   readonly footnoteOrder: string[];
   readonly footnoteDefinitions: Map<string, FootnoteDefinition>;

@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import { CALLOUT_LABELS, isCallout, type CalloutName } from '../../../compose/labels.js';
 import { withSideBar } from '../decorations.js';
 import { fontName } from '../fonts.js';
-import { bodyStyle } from '../inline.js';
+import { asWritten, bodyStyle } from '../inline.js';
 import type { PdfState } from '../state.js';
 import { drawImageFile, resolveImage } from './image.js';
 import { renderBlocks } from './index.js';
@@ -131,18 +131,6 @@ function titleBlock(node: ContainerDirective, state: PdfState): void {
   const side = url ? Math.max(78, theme.bodySize * 6.2) : 0;
   const gap = url ? theme.bodySize : 0;
   const top = layout.y;
-  if (url && !layout.dry) {
-    const x = layout.left + layout.width - side;
-    drawQrCode(state, url, x, top, side);
-    const caption = 'Scan to read online';
-    const size = theme.smallSize;
-    const width = layout.widthOf(caption, fontName('text', 'regular'), size);
-    layout.tagger.within('P', () =>
-      layout.tagger.mark(() =>
-        doc.font(fontName('text', 'regular')).fontSize(size).fillColor(theme.colors.muted).text(caption, x + (side - width) / 2, top + side + size, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions),
-      ),
-    );
-  }
   layout.indented(0, side + gap, () =>
     layout.tagger.within('Sect', () => {
       const [first, ...rest] = node.children;
@@ -154,6 +142,19 @@ function titleBlock(node: ContainerDirective, state: PdfState): void {
       }
     }),
   );
+  // Drawn after the title block so a screen reader meets the title first.
+  if (url && !layout.dry) {
+    const x = layout.left + layout.width - side;
+    drawQrCode(state, url, x, top, side);
+    const caption = 'Scan to read online';
+    const size = theme.smallSize;
+    const width = layout.widthOf(caption, fontName('text', 'regular'), size);
+    layout.tagger.within('P', () =>
+      layout.tagger.mark(() =>
+        doc.font(fontName('text', 'regular')).fontSize(size).fillColor(theme.colors.muted).text(caption, Math.min(x + (side - width) / 2, layout.left + layout.width - width), top + side + size, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions),
+      ),
+    );
+  }
   layout.y = Math.max(layout.y, url ? top + side + theme.smallSize * 1.6 : 0);
   layout.y += theme.bodySize * 0.6;
   const y = layout.y;
@@ -191,4 +192,10 @@ export function containerDirective(node: ContainerDirective, state: PdfState): v
 export function leafDirective(node: LeafDirective, state: PdfState): void {
   if (node.name === 'pagebreak') state.layout.newPage();
   else if (node.name === 'careprint-answer-lines') answerLines(state);
+  else if (!node.name.startsWith('careprint-')) {
+    // Unknown to careprint (an ad-hoc file): print it as written rather than lose it.
+    const text = asWritten(node, state) ?? `::${node.name}${toString(node)}`;
+    state.layout.space(state.theme.blockSpace);
+    state.layout.tagger.within('P', () => state.layout.flow([{ text, face: 'regular', size: state.theme.bodySize, color: state.theme.colors.text }]));
+  }
 }

@@ -15,8 +15,11 @@ export function table(node: Table, state: PdfState): void {
   const rows = node.children;
   if (rows.length === 0) return;
   const columns = Math.max(...rows.map((r) => r.children.length));
+  // A table too wide for body type is set smaller rather than let text run off the page.
+  const widest = layout.widthOf('W', 'text-bold', theme.bodySize);
+  const size = Math.max(5, Math.min(theme.bodySize, theme.bodySize * ((layout.width / columns - PAD * 2 - 1) / widest)));
   const runsOf = (cell: TableCell | undefined, header: boolean): Run[] =>
-    cell ? inlineRuns(cell.children, bodyStyle(state, { bold: header }), state) : [];
+    cell ? inlineRuns(cell.children, bodyStyle(state, { bold: header, size }), state) : [];
   const cells = rows.map((row, r) => Array.from({ length: columns }, (_, c) => runsOf(row.children[c], r === 0)));
 
   const natural = new Array<number>(columns).fill(0);
@@ -25,8 +28,8 @@ export function table(node: Table, state: PdfState): void {
     row.forEach((runs, c) => {
       const text = runs.map((r) => r.text).join('');
       const font = runs[0] ? `${runs[0].mono ? 'mono' : 'text'}-${runs[0].face}` : 'text-regular';
-      natural[c] = Math.max(natural[c]!, layout.widthOf(text, font, theme.bodySize) + PAD * 2 + 1);
-      const longest = text.split(/\s+/).reduce((m, w) => Math.max(m, layout.widthOf(w, font, theme.bodySize)), 0);
+      natural[c] = Math.max(natural[c]!, layout.widthOf(text, font, size) + PAD * 2 + 1);
+      const longest = text.split(/\s+/).reduce((m, w) => Math.max(m, layout.widthOf(w, font, size)), 0);
       minimum[c] = Math.max(minimum[c]!, Math.min(longest + PAD * 2 + 1, layout.width / columns));
     });
   }
@@ -82,8 +85,7 @@ export function table(node: Table, state: PdfState): void {
     layout.indented(left + PAD, right + PAD, () => {
       if (!measuring && align[c] && align[c] !== 'left') {
         // Right/centre alignment: shift a single-line cell; wrapped cells stay left-aligned.
-        const text = runs.map((r) => r.text).join('');
-        const width = layout.widthOf(text, 'text-regular', theme.bodySize);
+        const width = layout.naturalWidth(runs);
         const slack = Math.max(0, layout.width - width);
         layout.indented(align[c] === 'right' ? slack : slack / 2, 0, () => layout.flow(runs));
       } else {
