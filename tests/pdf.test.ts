@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Nodes, Root } from 'mdast';
+import type { Root } from 'mdast';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { loadContent } from '../src/content/load.js';
@@ -14,68 +14,13 @@ import { renderFile } from '../src/render-file.js';
 import { PAPER, themeFor } from '../src/render/pdf/theme.js';
 import { VFile } from 'vfile';
 import { readPdf, structureNodes, type ReadPdf } from './helpers/pdf-read.js';
+import { missingInOrder, visibleChunks } from './helpers/text.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CONTENT = path.join(ROOT, 'content');
 const SLUG = 'iliopsoas-pain-running';
 const KITCHEN_SINK = path.join(ROOT, 'tests/fixtures/render/kitchen-sink.md');
 
-const squash = (s: string) => s.replace(/\s+/g, '');
-
-const KNOWN_DIRECTIVES = new Set(['red-flags', 'tip', 'warning', 'exercise', 'pagebreak']);
-
-/**
- * The text a reader should find, in order: the text and code of the Markdown (raw HTML is
- * removed; footnotes are printed as endnotes, so their text comes last; directives careprint
- * does not know are printed as written).
- */
-export function visibleChunks(tree: Nodes, source: string): string[] {
-  const chunks: string[] = [];
-  const notes: Nodes[] = [];
-  const walk = (node: Nodes) => {
-    switch (node.type) {
-      case 'footnoteDefinition':
-        notes.push(node);
-        return;
-      case 'yaml':
-      case 'html':
-      case 'definition':
-        return;
-      case 'text':
-      case 'inlineCode':
-      case 'code':
-        chunks.push(node.value);
-        return;
-      case 'image':
-        return;
-      case 'textDirective':
-      case 'leafDirective': {
-        if (KNOWN_DIRECTIVES.has(node.name)) return;
-        const { start, end } = node.position ?? {};
-        chunks.push(start?.offset !== undefined && end?.offset !== undefined ? source.slice(start.offset, end.offset) : node.name);
-        return;
-      }
-      default:
-        if ('children' in node) for (const child of node.children) walk(child as Nodes);
-    }
-  };
-  walk(tree);
-  for (const note of notes) walk({ ...note, type: 'blockquote' } as Nodes);
-  return chunks.map(squash).filter(Boolean);
-}
-
-/** Each chunk must appear in the PDF's text after the previous one: same text, same order. */
-export function missingInOrder(chunks: string[], pdfText: string): string[] {
-  const text = squash(pdfText);
-  const missing: string[] = [];
-  let cursor = 0;
-  for (const chunk of chunks) {
-    const at = text.indexOf(chunk, cursor);
-    if (at < 0) missing.push(chunk);
-    else cursor = at + chunk.length;
-  }
-  return missing;
-}
 
 function modalSize(pdf: ReadPdf): number {
   const weight = new Map<number, number>();

@@ -45,10 +45,28 @@ export type FontTable = Readonly<Record<Family, Readonly<Record<Face, fontkit.Fo
 // every document (pdfkit accepts the parsed font object and subsets it per document).
 let cache: FontTable | undefined;
 
+/**
+ * fontkit caches each glyph object with the code points of its first request. A glyph first
+ * loaded without any (as a component of a composite glyph: "D" inside "Ď") keeps an empty list,
+ * and pdfkit then writes an empty ToUnicode entry: every later "D" — in this document and every
+ * later one sharing the font — would copy and read aloud as garbage. Fill the list in on the
+ * first request that knows it.
+ */
+function keepCodePoints(font: fontkit.Font): fontkit.Font {
+  const target = font as unknown as { getGlyph(id: number, characters?: number[]): { codePoints: number[] } };
+  const getGlyph = target.getGlyph.bind(target);
+  target.getGlyph = (id, characters = []) => {
+    const glyph = getGlyph(id, characters);
+    if (glyph.codePoints.length === 0 && characters.length > 0) glyph.codePoints = characters;
+    return glyph;
+  };
+  return font;
+}
+
 export function loadFonts(): FontTable {
   if (!cache) {
     const open = (family: Family) =>
-      Object.fromEntries(FACES.map((face) => [face, fontkit.openSync(FONT_FILES[family][face])])) as Record<Face, fontkit.Font>;
+      Object.fromEntries(FACES.map((face) => [face, keepCodePoints(fontkit.openSync(FONT_FILES[family][face]))])) as Record<Face, fontkit.Font>;
     cache = { text: open('text'), fallback: open('fallback'), mono: open('mono') };
   }
   return cache;

@@ -14,7 +14,12 @@ export function registerFonts(doc: PDFKit.PDFDocument): void {
 export interface FontSegment {
   text: string;
   font: string;
+  /** Set when no embedded font has the character: `text` is then its printed code point. */
+  missing?: string;
 }
+
+/** How a character no font can draw is printed: its code point, visible, never a blank box. */
+export const codePointLabel = (char: string) => `[U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`;
 
 /**
  * Split text into runs that one font can draw: Atkinson (or the mono face) where it has the
@@ -26,10 +31,20 @@ export function segmentByFont(text: string, primary: 'text' | 'mono', face: Face
     const key = `${primary}${face}${char}`;
     let font = cache.get(key);
     if (font === undefined) {
-      font = fontName(familyFor(char.codePointAt(0)!, primary, face) ?? primary, face);
+      const family = familyFor(char.codePointAt(0)!, primary, face);
+      font = family ? fontName(family, face) : '';
       cache.set(key, font);
     }
+    if (font === '') {
+      // `check` refuses such characters in content; an ad-hoc render prints the code point.
+      segments.push({ text: codePointLabel(char), font: fontName(primary, face), missing: char });
+      continue;
+    }
     const last = segments.at(-1);
+    if (last?.missing !== undefined) {
+      segments.push({ text: char, font });
+      continue;
+    }
     if (last && last.font === font) last.text += char;
     else segments.push({ text: char, font });
   }

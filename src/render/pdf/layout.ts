@@ -30,6 +30,8 @@ interface Piece {
   color: string;
   link: string | undefined;
   linkKey: object | undefined;
+  /** The real character behind a printed code point (tagged as ActualText). */
+  actual: string | undefined;
   underline: boolean;
   strike: boolean;
   raise: number;
@@ -191,6 +193,7 @@ export class Layout {
       color: run.color,
       link: run.link,
       linkKey: run.linkKey,
+      actual: segment.missing,
       underline: run.underline ?? false,
       strike: run.strike ?? false,
       raise: run.raise ?? 0,
@@ -247,7 +250,7 @@ export class Layout {
           chunk = { pieces: [], width: 0, spaceBefore: 0, hardBreakBefore: true };
         }
         const last = chunk.pieces.at(-1);
-        if (last && last.font === piece.font && last.size === piece.size && last.color === piece.color && last.link === piece.link) {
+        if (last && last.font === piece.font && last.size === piece.size && last.color === piece.color && last.link === piece.link && last.actual === piece.actual) {
           last.text += char;
           last.width += width;
         } else {
@@ -364,11 +367,13 @@ export class Layout {
   }
 
   private drawPiece(piece: Piece, x: number, baseline: number): void {
+    if (piece.actual !== undefined) this.doc.markContent('Span', { actual: piece.actual });
     this.doc
       .font(piece.font)
       .fontSize(piece.size)
-      .fillColor(piece.color)
+      .fillColor(piece.actual !== undefined ? this.theme.colors.muted : piece.color)
       .text(piece.text, this.left + x, baseline - piece.raise, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+    if (piece.actual !== undefined) this.doc.endMarkedContent();
   }
 
   /**
