@@ -44,6 +44,20 @@ function packFooter(footer: string, widthOf: (s: string) => number, room: number
   return lines;
 }
 
+/** Shorten a one-line text with an ellipsis until it fits `room` (a running header may not wrap). */
+function fitText(value: string, widthOf: (s: string) => number, room: number): string {
+  if (widthOf(value) <= room) return value;
+  const chars = [...value];
+  let low = 0;
+  let high = chars.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (widthOf(`${chars.slice(0, mid).join('').trimEnd()}…`) <= room) low = mid;
+    else high = mid - 1;
+  }
+  return `${chars.slice(0, low).join('').trimEnd()}…`;
+}
+
 /** Running header (pages 2+) and footer with "Page X of Y", drawn once page count is known. */
 function drawFurniture(doc: PDFKit.PDFDocument, theme: PdfTheme, paper: { width: number; height: number }, options: PdfOptions): void {
   const range = doc.bufferedPageRange();
@@ -62,11 +76,11 @@ function drawFurniture(doc: PDFKit.PDFDocument, theme: PdfTheme, paper: { width:
     const firstBaseline = paper.height - 22 - Math.max(0, lines.length - 1) * size * 1.3;
     const ruleY = firstBaseline - size * 1.4;
     doc.save().lineWidth(0.5).strokeColor(theme.colors.rule).moveTo(left, ruleY).lineTo(left + width, ruleY).stroke().restore();
-    lines.forEach((line, n) => text(line, left, firstBaseline + n * size * 1.3));
+    lines.forEach((line, n) => text(fitText(line, (s) => doc.font(fontName('text', 'regular')).fontSize(size).widthOfString(s), width - labelWidth - size * 2), left, firstBaseline + n * size * 1.3));
     text(pageLabel, left + width - labelWidth, firstBaseline, fontName('text', 'bold'));
     if (i > range.start && options.header) {
       const headerY = theme.margin.top / 2 + size / 2;
-      text(options.header, left, headerY);
+      text(fitText(options.header, (s) => doc.font(fontName('text', 'regular')).fontSize(size).widthOfString(s), width), left, headerY);
       doc.save().lineWidth(0.5).strokeColor(theme.colors.rule).moveTo(left, headerY + size * 0.6).lineTo(left + width, headerY + size * 0.6).stroke().restore();
     }
     doc.endMarkedContent();
@@ -123,7 +137,7 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
     qrUrl: options.qrUrl,
     source: options.source,
     footnoteOrder: [],
-    footnoteDefinitions: new Map(),
+    footnoteDefinitions: [],
     outline: [],
     tight: false,
   };

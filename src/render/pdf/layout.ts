@@ -238,25 +238,41 @@ export class Layout {
     return words;
   }
 
-  /** Cut a word wider than the line into chunks that fit (long URLs, long compounds). */
+  /**
+   * Cut a word wider than the line into chunks that fit (long URLs, long compounds). Each chunk
+   * is measured as the string it will be drawn as (kerning included), by binary search on its
+   * length, so a chunk never comes out wider than measured.
+   */
   private splitWord(word: Word, maxWidth: number): Word[] {
     const chunks: Word[] = [];
     let chunk: Word = { pieces: [], width: 0, spaceBefore: word.spaceBefore, hardBreakBefore: word.hardBreakBefore };
     for (const piece of word.pieces) {
-      for (const char of piece.text) {
-        const width = this.widthOf(char, piece.font, piece.size);
-        if (chunk.width + width > maxWidth && chunk.width > 0) {
+      let chars = [...piece.text];
+      while (chars.length > 0) {
+        const room = maxWidth - chunk.width;
+        let low = 0;
+        let high = chars.length;
+        while (low < high) {
+          const mid = Math.ceil((low + high) / 2);
+          if (this.widthOf(chars.slice(0, mid).join(''), piece.font, piece.size) <= room) low = mid;
+          else high = mid - 1;
+        }
+        // A line always takes at least one character, however narrow it is.
+        const take = low === 0 && chunk.pieces.length === 0 ? 1 : low;
+        if (take === 0) {
+          chunks.push(chunk);
+          chunk = { pieces: [], width: 0, spaceBefore: 0, hardBreakBefore: true };
+          continue;
+        }
+        const text = chars.slice(0, take).join('');
+        const width = this.widthOf(text, piece.font, piece.size);
+        chunk.pieces.push({ ...piece, text, width });
+        chunk.width += width;
+        chars = chars.slice(take);
+        if (chars.length > 0) {
           chunks.push(chunk);
           chunk = { pieces: [], width: 0, spaceBefore: 0, hardBreakBefore: true };
         }
-        const last = chunk.pieces.at(-1);
-        if (last && last.font === piece.font && last.size === piece.size && last.color === piece.color && last.link === piece.link && last.actual === piece.actual) {
-          last.text += char;
-          last.width += width;
-        } else {
-          chunk.pieces.push({ ...piece, text: char, width });
-        }
-        chunk.width += width;
       }
     }
     if (chunk.pieces.length) chunks.push(chunk);

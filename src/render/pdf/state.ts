@@ -17,7 +17,8 @@ export interface PdfState {
   readonly source: string | undefined;
   /** Footnote identifiers in order of first reference: their printed numbers. */
   readonly footnoteOrder: string[];
-  readonly footnoteDefinitions: Map<string, FootnoteDefinition>;
+  /** Every footnote definition in document order (a repeated label keeps both). */
+  readonly footnoteDefinitions: FootnoteDefinition[];
   /** Open outline (bookmark) items by heading depth. */
   readonly outline: Array<{ depth: number; item: PDFKit.PDFOutline }>;
   /** Inside a tight list, paragraphs sit closer together. */

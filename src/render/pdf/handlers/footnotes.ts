@@ -6,13 +6,19 @@ import { listItem } from './list.js';
 
 /** Definitions are collected where they stand and printed as endnotes (see `endnotes`). */
 export function footnoteDefinition(node: FootnoteDefinition, state: PdfState): void {
-  state.footnoteDefinitions.set(node.identifier, node);
+  state.footnoteDefinitions.push(node);
 }
 
-/** The notes, numbered in order of first reference, after the body. */
+/**
+ * The notes after the body, numbered in order of first reference; a note nothing refers to is
+ * still printed (after the others) rather than silently dropped.
+ */
 export function endnotes(state: PdfState): void {
   const { layout, theme } = state;
-  const notes = state.footnoteOrder.map((id) => state.footnoteDefinitions.get(id)).filter((n): n is FootnoteDefinition => n !== undefined);
+  // The first definition of a label is the one its references point to (as in CommonMark).
+  const referenced = state.footnoteOrder.map((id) => state.footnoteDefinitions.find((n) => n.identifier === id)).filter((n): n is FootnoteDefinition => n !== undefined);
+  const unreferenced = state.footnoteDefinitions.filter((n) => !referenced.includes(n));
+  const notes = [...referenced, ...unreferenced];
   if (notes.length === 0) return;
   renderBlocks([{ type: 'heading', depth: 2, children: [{ type: 'text', value: 'Notes' }] }], state);
   const regular = fontName('text', 'regular');

@@ -1,0 +1,129 @@
+/**
+ * The renderer on Markdown nobody wrote on purpose: generated documents from Markdown's own
+ * building blocks (fast-check), plus pathological shapes. Every one must render to a PDF whose
+ * text is still there, and nothing may throw.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { VFile } from 'vfile';
+import { parseMarkdown } from '../src/pipeline/processor.js';
+import { renderFile } from '../src/render-file.js';
+import { themeFor } from '../src/render/pdf/theme.js';
+import { readPdf } from './helpers/pdf-read.js';
+import { missingInOrder, visibleChunks } from './helpers/text.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const work = mkdtempSync(path.join(os.tmpdir(), 'careprint-robust-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let counter = 0;
+async function render(markdown: string, variant: 'standard' | 'large' = 'standard') {
+  const file = path.join(work, `doc-${counter++}.md`);
+  writeFileSync(file, markdown);
+  const result = await renderFile(file, { to: 'pdf', cwd: work, variant });
+  return { result, pdf: result.data ? await readPdf(result.data) : undefined };
+}
+
+const word = fc.stringMatching(/^[A-Za-z0-9éß€½≤]{1,12}$/);
+const inline = fc.oneof(
+  word,
+  word.map((w) => `**${w}**`),
+  word.map((w) => `*${w}*`),
+  word.map((w) => `~~${w}~~`),
+  word.map((w) => `\`${w}\``),
+  word.map((w) => `[${w}](https://example.org/${w})`),
+  fc.constant('x'.repeat(120)),
+  fc.constant('https://example.org/' + 'segment/'.repeat(20)),
+);
+const line = fc.array(inline, { minLength: 1, maxLength: 12 }).map((parts) => parts.join(' '));
+const block = fc.oneof(
+  line,
+  line.map((l) => `# ${l}`),
+  line.map((l) => `### ${l}`),
+  fc.array(line, { minLength: 1, maxLength: 5 }).map((ls) => ls.map((l) => `- ${l}`).join('\n')),
+  fc.array(line, { minLength: 1, maxLength: 5 }).map((ls) => ls.map((l, i) => `${i + 3}. ${l}`).join('\n')),
+  fc.array(line, { minLength: 1, maxLength: 3 }).map((ls) => ls.map((l) => `- [ ] ${l}`).join('\n')),
+  line.map((l) => `> ${l}`),
+  line.map((l) => '```\n' + l + '\n```'),
+  fc.array(fc.array(word, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }).map((rows) => {
+    const width = Math.max(...rows.map((r) => r.length));
+    const row = (cells: string[]) => `| ${Array.from({ length: width }, (_, i) => cells[i] ?? '').join(' | ')} |`;
+    return [row(rows[0]!), `|${' --- |'.repeat(width)}`, ...rows.slice(1).map(row)].join('\n');
+  }),
+  line.map((l) => `:::tip\n${l}\n:::`),
+  line.map((l) => `:::red-flags\n- ${l}\n- ${l}\n:::`),
+  fc.constant('---'),
+  fc.constant('::pagebreak'),
+  line.map((l) => `${l}[^n]\n\n[^n]: ${l}`),
+);
+const documentArb = fc.array(block, { minLength: 1, maxLength: 25 }).map((blocks) => blocks.join('\n\n') + '\n');
+
+describe('careprint render on generated and pathological Markdown', () => {
+  it('renders any document built from Markdown constructs, keeping all its text inside the margins', async () => {
+    const margin = themeFor('standard').margin;
+    await fc.assert(
+      fc.asyncProperty(documentArb, async (markdown) => {
+        const { pdf } = await render(markdown);
+        expect(pdf).toBeDefined();
+        const tree = parseMarkdown(new VFile({ value: markdown }), markdown)!;
+        expect(missingInOrder(visibleChunks(tree, markdown), pdf!.contentText)).toEqual([]);
+        for (const page of pdf!.pages) {
+          for (const item of page.items) {
+            if (!item.str.trim()) continue;
+            expect(item.x).toBeGreaterThanOrEqual(margin.left - 0.5);
+            expect(item.x + item.width).toBeLessThanOrEqual(page.width - margin.right + 0.5);
+          }
+        }
+      }),
+      // Fixed seed in CI (same cases every run); FC_SEED and FC_RUNS explore further by hand.
+      { numRuns: Number(process.env.FC_RUNS ?? 40), seed: Number(process.env.FC_SEED ?? 20261127) },
+    );
+  });
+
+  it.each([
+    ['an empty file body', '---\ntitle: x\n---\n'],
+    ['only whitespace and a heading', '\n\n#\n\n'],
+    ['a table of 40 columns', `| ${Array.from({ length: 40 }, (_, i) => `c${i}`).join(' | ')} |\n|${' --- |'.repeat(40)}\n| ${Array.from({ length: 40 }, () => 'wide').join(' | ')} |\n`],
+    ['a table of 300 rows', `| a | b |\n| --- | --- |\n${Array.from({ length: 300 }, (_, i) => `| row ${i} | value ${i} |`).join('\n')}\n`],
+    ['lists nested 20 deep', Array.from({ length: 20 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n') + '\n'],
+    ['quotes nested 25 deep', `${'> '.repeat(25)}deep\n`],
+    ['a 5,000-line code block', '```\n' + Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n') + '\n```\n'],
+    ['a callout longer than a page', `:::warning\n${Array.from({ length: 120 }, (_, i) => `Warning line ${i}.`).join('\n\n')}\n:::\n`],
+    ['a missing and an outside image', '![gone](nothere.png)\n\n![escape](../../../etc/passwd.png)\n'],
+    ['raw HTML and javascript links', '<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b onclick="y()">bold</b>\n'],
+    ['emoji and unassigned code points', 'Smile 🙂 and \u{10FFFD} and \u0007 bell\n'],
+  ])('renders %s', async (_name, markdown) => {
+    const { result, pdf } = await render(markdown);
+    expect(result.file.messages.filter((m) => m.fatal).map((m) => m.reason)).toEqual([]);
+    expect(pdf!.pages.length).toBeGreaterThan(0);
+    const tree = parseMarkdown(new VFile({ value: markdown }), markdown)!;
+    expect(missingInOrder(visibleChunks(tree, markdown), pdf!.contentText)).toEqual([]);
+  });
+
+  it('refuses Markdown nested past the limit with an error at its position, not a crash', async () => {
+    const { result } = await render(`${'> '.repeat(200)}too deep\n`);
+    expect(result.data).toBeUndefined();
+    expect(result.file.messages.map((m) => m.ruleId)).toContain('md-nesting-depth');
+  });
+});
+
+describe('careprint render through the CLI', () => {
+  it('writes a PDF and an HTML page, and exits 2 on bad usage', async () => {
+    const run = promisify(execFile);
+    const pdf = path.join(work, 'cli.pdf');
+    const html = path.join(work, 'cli.html');
+    const source = path.join(ROOT, 'tests/fixtures/render/kitchen-sink.md');
+    await run(process.execPath, ['bin/careprint.js', 'render', source, '--to', 'pdf', '-o', pdf, '--paper', 'letter'], { cwd: ROOT });
+    expect((await readPdf(readFileSync(pdf))).pages[0]!.width).toBeCloseTo(612, 1);
+    await run(process.execPath, ['bin/careprint.js', 'render', source, '--to', 'html', '-o', html], { cwd: ROOT });
+    expect(readFileSync(html, 'utf8')).toContain('Kitchen sink heading one');
+    expect(existsSync(path.join(work, 'assets', 'site.css'))).toBe(true);
+    const bad = await run(process.execPath, ['bin/careprint.js', 'render', source, '--to', 'docx'], { cwd: ROOT }).catch((e: { code: number }) => e);
+    expect('code' in bad ? bad.code : 0).toBe(2);
+  });
+});
