@@ -142,6 +142,48 @@ describe('the sample handout', () => {
     }
   });
 
+  it('keeps body text inside the text block and the header and footer outside it', async () => {
+    for (const [variant, theme] of [
+      ['handout', themeFor('standard')],
+      ['handout-large', themeFor('large')],
+    ] as const) {
+      const pdf = await pdfOf(`${SLUG}.en.${variant}.a4.pdf`);
+      const bad = pdf.pages.flatMap((page, n) =>
+        page.items
+          .filter((item) => item.str.trim())
+          .filter((item) => {
+            // pdf.js y is the baseline, measured up from the bottom edge.
+            const inBlock = item.y >= theme.margin.bottom - 0.5 && item.y + item.size * 0.8 <= page.height - theme.margin.top + 0.5;
+            const furniture = item.artifact && /Page \d+ of \d+|Last reviewed|Next review due|^Version |^Iliopsoas pain while running$/.test(item.str.trim());
+            return furniture ? inBlock : !item.artifact && !inBlock;
+          })
+          .map((item) => `${variant} page ${n + 1}: "${item.str}" (${item.artifact ? 'furniture inside' : 'body outside'} the text block) y=${item.y.toFixed(1)}`),
+      );
+      expect(bad).toEqual([]);
+    }
+  });
+
+  it('never leaves a heading as the last line of a page', async () => {
+    const content = await loadContent(CONTENT, { cwd: ROOT });
+    const headings = new Set(content.guides.find((g) => g.slug === SLUG)!.headings.map((h) => h.text.trim()));
+    for (const name of ['handout.a4', 'handout.letter', 'handout-large.a4', 'handout-large.letter']) {
+      const pdf = await pdfOf(`${SLUG}.en.${name}.pdf`);
+      pdf.pages.slice(0, -1).forEach((page, n) => {
+        const body = page.items.filter((i) => !i.artifact && i.str.trim());
+        expect(headings.has(body.at(-1)!.str.trim()), `${name} page ${n + 1} ends with heading "${body.at(-1)!.str}"`).toBe(false);
+      });
+    }
+  });
+
+  it('carries a QR code to the guide page (base URL from careprint.yaml) with its address as alt text', async () => {
+    const content = await loadContent(CONTENT, { cwd: ROOT });
+    const expected = new URL(`${SLUG}/`, content.config.base_url).href;
+    const pdf = await pdfOf(`${SLUG}.en.handout.a4.pdf`);
+    const figure = structureNodes(pdf).find((n) => n.role === 'Figure' && n.alt?.includes('QR code'));
+    expect(figure?.alt).toContain(expected);
+    expect(pdf.pages[0]!.text).toContain('Scan to read online');
+  });
+
   it('shows the title in the window, declares its language and bookmarks every heading', async () => {
     const bytes = (await readFile(path.join(out, 'pdf', `${SLUG}.en.handout.a4.pdf`))).toString('latin1');
     expect(bytes).toMatch(/\/DisplayDocTitle true/);

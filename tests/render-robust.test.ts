@@ -105,6 +105,18 @@ describe('careprint render on generated and pathological Markdown', () => {
     expect(missingInOrder(visibleChunks(tree, markdown), pdf!.contentText)).toEqual([]);
   });
 
+  it('repeats a long table\'s header row on every page it crosses, as an artifact', async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => `| row ${i} | value ${i} |`).join('\n');
+    const { pdf } = await render(`| Header A | Header B |\n| --- | --- |\n${rows}\n`);
+    expect(pdf!.pages.length).toBeGreaterThan(2);
+    pdf!.pages.forEach((page, n) => {
+      const headers = page.items.filter((i) => i.str.trim() === 'Header A');
+      expect(headers, `page ${n + 1}`).toHaveLength(1);
+      expect(headers[0]!.artifact, `page ${n + 1}`).toBe(n > 0);
+    });
+    expect(pdf!.contentText.match(/Header A/g)).toHaveLength(1);
+  });
+
   it('refuses Markdown nested past the limit with an error at its position, not a crash', async () => {
     const { result } = await render(`${'> '.repeat(200)}too deep\n`);
     expect(result.data).toBeUndefined();

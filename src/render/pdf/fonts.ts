@@ -3,11 +3,36 @@ import { FACES, FAMILIES, familyFor, loadFonts, type Face } from '../../fonts/in
 
 export const fontName = (family: string, face: Face) => `${family}-${face}`;
 
-/** Register every embedded face on a document, from the fonts parsed once per process. */
+/**
+ * pdfkit shapes every word through fontkit and caches the result per document. Shaping depends
+ * only on the font (parsed once per process) and the text, and pdfkit never mutates a cached run
+ * (careprint uses no word or character spacing), so one cache per face serves every document.
+ */
+const SHAPING_CACHES = new Map<string, Record<string, unknown>>();
+const MAX_SHAPED_WORDS = 100_000;
+
+function shapingCache(name: string): Record<string, unknown> {
+  let cache = SHAPING_CACHES.get(name);
+  if (!cache || Object.keys(cache).length > MAX_SHAPED_WORDS) {
+    cache = Object.create(null) as Record<string, unknown>;
+    SHAPING_CACHES.set(name, cache);
+  }
+  return cache;
+}
+
+/**
+ * Register every embedded face on a document, from the fonts parsed once per process. A face
+ * is only embedded (subset) if text is drawn with it.
+ */
 export function registerFonts(doc: PDFKit.PDFDocument): void {
   const fonts = loadFonts();
   for (const family of FAMILIES) {
-    for (const face of FACES) doc.registerFont(fontName(family, face), fonts[family][face] as never);
+    for (const face of FACES) {
+      const name = fontName(family, face);
+      doc.registerFont(name, fonts[family][face] as never);
+      doc.font(name);
+      (doc as unknown as { _font: { layoutCache?: Record<string, unknown> } })._font.layoutCache = shapingCache(name);
+    }
   }
 }
 

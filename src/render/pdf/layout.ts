@@ -3,6 +3,14 @@ import { segmentByFont } from './fonts.js';
 import type { StructElement, Tagger } from './tagging.js';
 import type { PdfTheme } from './theme.js';
 
+/**
+ * Text widths and font choices depend only on the (process-wide, parsed-once) fonts, so they are
+ * shared by every document a process typesets; bounded so a huge build cannot grow them forever.
+ */
+const WIDTH_CACHE = new Map<string, number>();
+const FONT_CHOICE_CACHE = new Map<string, string>();
+const MAX_CACHE_ENTRIES = 200_000;
+
 /** A styled piece of inline text, before line breaking. */
 export interface Run {
   text: string;
@@ -86,8 +94,8 @@ export class Layout {
   private measureFromTop = false;
   readonly decorations: Decoration[] = [];
   readonly tagger: Tagger;
-  private readonly fontCache = new Map<string, string>();
-  private readonly widthCache = new Map<string, number>();
+  private readonly fontCache = FONT_CHOICE_CACHE;
+  private readonly widthCache = WIDTH_CACHE;
 
   constructor(
     readonly doc: PDFKit.PDFDocument,
@@ -179,6 +187,7 @@ export class Layout {
     let width = this.widthCache.get(key);
     if (width === undefined) {
       width = this.doc.font(font).fontSize(size).widthOfString(text);
+      if (this.widthCache.size >= MAX_CACHE_ENTRIES) this.widthCache.clear();
       this.widthCache.set(key, width);
     }
     return width;
@@ -362,7 +371,7 @@ export class Layout {
       while (j < line.items.length && line.items[j]!.piece.linkKey === key) j++;
       const group = line.items.slice(i, j);
       const draw = () => {
-        for (const { piece, x } of group) this.drawPiece(piece, x, baseline);
+        for (const { piece, x } of this.mergeForDrawing(group)) this.drawPiece(piece, x, baseline);
         this.drawTextLines(group, baseline);
       };
       if (this.artifactText) this.tagger.artifact(draw);
@@ -380,6 +389,36 @@ export class Layout {
       } else this.tagger.mark(draw);
       i = j;
     }
+  }
+
+  /**
+   * Join neighbouring pieces that share a font, size and colour (words and the one space
+   * between them) into one text operation: far fewer pdfkit calls, the same placement.
+   */
+  private mergeForDrawing(group: Line['items']): Line['items'] {
+    const merged: Line['items'] = [];
+    for (const item of group) {
+      const last = merged.at(-1);
+      const same =
+        last &&
+        last.piece.font === item.piece.font &&
+        last.piece.size === item.piece.size &&
+        last.piece.color === item.piece.color &&
+        last.piece.raise === item.piece.raise &&
+        last.piece.actual === undefined &&
+        item.piece.actual === undefined;
+      if (same) {
+        const end = last.x + last.piece.width;
+        const space = this.widthOf(' ', last.piece.font, last.piece.size);
+        const joiner = Math.abs(item.x - end) < 0.01 ? '' : Math.abs(item.x - end - space) < 0.01 ? ' ' : undefined;
+        if (joiner !== undefined) {
+          merged[merged.length - 1] = { x: last.x, piece: { ...last.piece, text: last.piece.text + joiner + item.piece.text, width: item.x + item.piece.width - last.x } };
+          continue;
+        }
+      }
+      merged.push(item);
+    }
+    return merged;
   }
 
   private drawPiece(piece: Piece, x: number, baseline: number): void {

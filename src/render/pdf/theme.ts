@@ -58,7 +58,7 @@ export function themeFor(variant: PrintVariant): PdfTheme {
     smallSize: Math.max(10, 10 * k),
     codeSize: Math.max(12, 11.5 * k),
     // Furniture (running header, two-line footer) lives in the top and bottom margins.
-    margin: { top: 62 * Math.max(1, k * 0.85), bottom: 62 * Math.max(1, k * 0.85), left: 60, right: 60 },
+    margin: { top: 62 * k, bottom: 62 * k, left: 60, right: 60 },
     listIndent: 20 * k,
     blockSpace: body * 0.7,
     colors,
