@@ -10,6 +10,10 @@ export interface BuildOptions extends CheckOptions {
   out?: string;
   /** Build only these guide slugs. */
   only?: readonly string[];
+  /** Print this many shuffled versions of each quiz (overrides careprint.yaml). */
+  quizVersions?: number;
+  /** Seed for the shuffled versions (overrides careprint.yaml). */
+  quizSeed?: string;
 }
 
 export type BuildResult =
@@ -33,7 +37,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   const guides = content.guides.filter(isChecked).filter((g) => !options.only?.length || options.only.includes(g.slug));
   const clock = clockFromEnv();
   const artifacts = [];
-  for (const guide of guides) artifacts.push(...(await guideArtifacts(content, guide, clock)));
+  for (const guide of guides) artifacts.push(...(await guideArtifacts(content, guide, clock, { quizVersions: options.quizVersions, quizSeed: options.quizSeed })));
   artifacts.push(...siteArtifacts(content, guides));
   const manifest = planManifest(artifacts, { careprint: VERSION, release: content.config.version });
   const out = path.resolve(cwd, options.out ?? 'dist');

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeIndex, composeTree, guidePageUrl, partialText, type CheckedGuide } from '../compose/compose.js';
 import { TEMPLATES_DIR } from '../compose/templates.js';
+import type { PaperSize } from '../config/schema.js';
 import type { Content } from '../content/model.js';
+import { toGift } from '../quiz/gift.js';
+import { quizVersions } from '../quiz/versions.js';
+import { renderQuizForm } from '../render/html/quiz-form.js';
 import { mdastToHtml } from '../render/html/render.js';
 import { renderPage } from '../render/html/page.js';
 import { renderPdf } from '../render/pdf/document.js';
@@ -14,10 +18,19 @@ export interface BuildClock {
   sourceDate: Date | undefined;
 }
 
+export interface ArtifactOptions {
+  /** Override careprint.yaml's quiz.versions / quiz.seed (build flags). */
+  quizVersions?: number | undefined;
+  quizSeed?: string | undefined;
+}
+
 /** Output names: DESIGN.md's "Outputs" contract. */
 export const outputPaths = {
   handout: (slug: string, lang: string, paper: string, large = false) => `pdf/${slug}.${lang}.handout${large ? '-large' : ''}.${paper}.pdf`,
-  quizSheet: (slug: string, lang: string, paper: string) => `pdf/${slug}.${lang}.quiz.${paper}.pdf`,
+  /** kind: quiz | quiz-large | quiz-key; a version label (A, B…) when several are printed. */
+  quizSheet: (slug: string, lang: string, paper: string, kind: 'quiz' | 'quiz-large' | 'quiz-key' = 'quiz', version?: string) =>
+    `pdf/${slug}.${lang}.${kind}${version ? `-${version}` : ''}.${paper}.pdf`,
+  gift: (slug: string, lang: string) => `quiz/${slug}.${lang}.gift.txt`,
   page: (slug: string, lang: string, primary: boolean) => `site/${slug}/${primary ? 'index' : `index.${lang}`}.html`,
   quizPage: (slug: string, lang: string, primary: boolean) => `site/${slug}/${primary ? 'quiz' : `quiz.${lang}`}.html`,
 };
@@ -29,7 +42,7 @@ function pdfDate(guide: CheckedGuide, clock: BuildClock): Date {
   return clock.sourceDate ?? new Date(`${guide.meta.review.last_reviewed}T00:00:00Z`);
 }
 
-export async function guideArtifacts(content: Content, guide: CheckedGuide, clock: BuildClock): Promise<Artifact[]> {
+export async function guideArtifacts(content: Content, guide: CheckedGuide, clock: BuildClock, options: ArtifactOptions = {}): Promise<Artifact[]> {
   const { config } = content;
   const primary = guide.lang === (config.languages[0] ?? 'en');
   const source = { guide: guide.slug, lang: guide.lang, version: guide.meta.version };
@@ -52,23 +65,47 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
   const downloads: Array<{ href: string; label: string }> = [];
 
   const handout = composeTree('handout', input);
+  // Where each section lands in the standard handout, per paper size, for the answer key.
+  const sectionPages = new Map<PaperSize, Map<string, number>>();
   for (const variant of ['standard', 'large'] as const) {
     for (const paper of config.paper) {
       const file = outputPaths.handout(guide.slug, guide.lang, paper, variant === 'large');
-      const data = await renderPdf(handout, { ...common, paper, variant, header: guide.meta.title });
+      const pages = new Map<string, number>();
+      if (variant === 'standard') sectionPages.set(paper, pages);
+      const data = await renderPdf(handout, { ...common, paper, variant, header: guide.meta.title, onHeading: (slug, page) => pages.set(slug, page) });
       artifacts.push({ path: file, data, mediaType: 'application/pdf', source });
       downloads.push({ href: `../../${file}`, label: `Handout, ${variant === 'large' ? 'large print, ' : ''}${PAPER[paper].label}` });
     }
   }
   const quiz = guide.quiz?.quiz;
   if (quiz) {
-    const sheet = composeTree('quiz-sheet', input);
-    for (const paper of config.paper) {
-      const file = outputPaths.quizSheet(guide.slug, guide.lang, paper);
-      const data = await renderPdf(sheet, { ...common, title: `${quiz.title}: ${guide.meta.title}`, paper, variant: 'standard', header: `${quiz.title}: ${guide.meta.title}` });
-      artifacts.push({ path: file, data, mediaType: 'application/pdf', source });
-      downloads.push({ href: `../../${file}`, label: `Quiz sheet, ${PAPER[paper].label}` });
+    const versions = quizVersions(quiz, options.quizVersions ?? config.quiz.versions, options.quizSeed ?? config.quiz.seed ?? guide.slug);
+    const title = `${quiz.title}: ${guide.meta.title}`;
+    for (const version of versions) {
+      const suffix = version.label ? ` (version ${version.label})` : '';
+      const sheet = composeTree('quiz-sheet', input, { version });
+      for (const variant of ['standard', 'large'] as const) {
+        for (const paper of config.paper) {
+          const file = outputPaths.quizSheet(guide.slug, guide.lang, paper, variant === 'large' ? 'quiz-large' : 'quiz', version.label);
+          const data = await renderPdf(sheet, { ...common, title: `${title}${suffix}`, paper, variant, header: `${title}${suffix}` });
+          artifacts.push({ path: file, data, mediaType: 'application/pdf', source });
+          downloads.push({ href: `../../${file}`, label: `Quiz sheet${suffix}, ${variant === 'large' ? 'large print, ' : ''}${PAPER[paper].label}` });
+        }
+      }
+      for (const paper of config.paper) {
+        const key = composeTree('quiz-key', input, { version, sectionPages: sectionPages.get(paper) });
+        const file = outputPaths.quizSheet(guide.slug, guide.lang, paper, 'quiz-key', version.label);
+        const data = await renderPdf(key, { ...common, title: `Answer key: ${title}${suffix}`, paper, variant: 'standard', header: `Answer key: ${title}${suffix}` });
+        artifacts.push({ path: file, data, mediaType: 'application/pdf', source });
+        downloads.push({ href: `../../${file}`, label: `Answer key${suffix}, ${PAPER[paper].label}` });
+      }
     }
+    artifacts.push({
+      path: outputPaths.gift(guide.slug, guide.lang),
+      data: Buffer.from(toGift(quiz, { slug: guide.slug, lang: guide.lang, title: guide.meta.title })),
+      mediaType: 'text/plain',
+      source,
+    });
   }
 
   const page = composeTree('guide-page', input, { quizHref, guideHref: pageHref });
@@ -79,10 +116,15 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
     source,
   });
   if (quiz) {
-    const quizPage = composeTree('quiz-page', input, { showAnswers: true, guideHref: pageHref, quizHref });
+    const quizPage = composeTree('quiz-page', input, { guideHref: pageHref, quizHref });
+    // The form is built by its own HTML template (values escaped) where the page leaves a slot.
+    const form = renderQuizForm(guide, quizVersions(quiz, 1, guide.slug)[0]!, pageHref);
+    const body = mdastToHtml(quizPage).replace('<div class="quiz-form-slot"></div>', form);
     artifacts.push({
       path: outputPaths.quizPage(guide.slug, guide.lang, primary),
-      data: Buffer.from(renderPage({ lang: guide.lang, title: `${quiz.title}: ${guide.meta.title}`, siteTitle: config.title, root: '../', body: mdastToHtml(quizPage), downloads: [] })),
+      data: Buffer.from(
+        renderPage({ lang: guide.lang, title: `${quiz.title}: ${guide.meta.title}`, siteTitle: config.title, root: '../', body, downloads: [], scripts: ['../assets/quiz.js'] }),
+      ),
       mediaType: 'text/html',
       source,
     });
@@ -101,5 +143,6 @@ export function siteArtifacts(content: Content, guides: readonly CheckedGuide[])
       mediaType: 'text/html',
     },
     { path: 'site/assets/site.css', data: readFileSync(path.join(TEMPLATES_DIR, 'site.css')), mediaType: 'text/css' },
+    { path: 'site/assets/quiz.js', data: readFileSync(path.join(TEMPLATES_DIR, 'quiz.js')), mediaType: 'text/javascript' },
   ];
 }

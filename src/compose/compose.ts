@@ -2,7 +2,9 @@ import type { Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { VFile } from 'vfile';
 import type { Config } from '../config/schema.js';
-import type { GlossaryEntry, Question, Quiz } from '../content/schemas.js';
+import type { GlossaryEntry } from '../content/schemas.js';
+import { INSTRUCTIONS } from '../quiz/options.js';
+import { quizVersions, type QuizVersion } from '../quiz/versions.js';
 import type { Content, GuideDoc } from '../content/model.js';
 import { markdown } from '../pipeline/processor.js';
 import { formatDate } from './dates.js';
@@ -38,43 +40,27 @@ export function guideBody(guide: CheckedGuide): RootContent[] {
   return first?.type === 'heading' && first.depth === 1 ? children.slice(1) : children;
 }
 
-const INSTRUCTIONS: Record<Question['type'], string> = {
-  single: 'Tick one answer.',
-  multiple: 'Tick all that apply.',
-  'true-false': 'Tick True or False.',
-};
-
-export function questionOptions(question: Question): Array<{ id: string; text: string }> {
-  return question.type === 'true-false'
-    ? [
-        { id: 'true', text: 'True' },
-        { id: 'false', text: 'False' },
-      ]
-    : (question.options ?? []);
-}
-
-export function correctIds(question: Question): string[] {
-  if (typeof question.answer === 'boolean') return [String(question.answer)];
-  return Array.isArray(question.answer) ? question.answer : [question.answer];
-}
-
-function quizData(guide: CheckedGuide, quiz: Quiz, guideHref: string) {
-  return quiz.questions.map((question, index) => {
-    const options = questionOptions(question);
-    const correct = new Set(correctIds(question));
+/** Question data for the quiz templates, in one version's order. */
+function quizData(guide: CheckedGuide, version: QuizVersion, guideHref: string, sectionPages: ReadonlyMap<string, number> | undefined) {
+  return version.questions.map(({ question, options, correct }, index) => {
     const heading = guide.headings.find((h) => h.slug === question.section);
+    const right = new Set(correct);
     return {
       number: index + 1,
+      id: question.id,
       prompt: question.prompt,
       instruction: INSTRUCTIONS[question.type],
+      // Box shape on paper: round for one answer, square for several.
+      box: question.type === 'multiple' ? 'square' : 'round',
       options: options.map((o) => ({ text: o.text })),
       answerText: options
-        .filter((o) => correct.has(o.id))
+        .filter((o) => right.has(o.id))
         .map((o) => o.text)
         .join('; '),
       explanation: question.explanation ?? null,
       sectionTitle: heading?.text ?? null,
       sectionHref: heading ? `${guideHref}#${heading.slug}` : null,
+      sectionPage: heading ? (sectionPages?.get(heading.slug)?.toString() ?? null) : null,
     };
   });
 }
@@ -92,7 +78,17 @@ export function guidePageUrl(config: Config, slug: string): string | null {
 }
 
 /** The data every template sees. All strings are Markdown-escaped here, once. */
-export function templateData({ content, guide }: ComposeInput, extra: { showAnswers?: boolean; guideHref?: string; quizHref?: string } = {}) {
+export interface TemplateExtras {
+  showAnswers?: boolean;
+  guideHref?: string;
+  quizHref?: string;
+  /** The quiz version to print (default: the written order). */
+  version?: QuizVersion;
+  /** Handout page of each heading slug, for the answer key's "handout page N". */
+  sectionPages?: ReadonlyMap<string, number>;
+}
+
+export function templateData({ content, guide }: ComposeInput, extra: TemplateExtras = {}) {
   const config: Config = content.config;
   const quiz = guide.quiz?.quiz;
   return escapeDeep({
@@ -120,8 +116,8 @@ export function templateData({ content, guide }: ComposeInput, extra: { showAnsw
       references: guide.meta.references.map((r) => ({ title: r.title, citation: r.citation, url: r.url ?? null })),
     },
     glossary: termsUsed(guide.tree, glossaryFor(content, guide.lang)).map((e) => ({ term: e.term, definition: e.definition })),
-    quiz: quiz ? { title: quiz.title, count: String(quiz.questions.length), href: extra.quizHref ?? 'quiz.html' } : null,
-    questions: quiz ? quizData(guide, quiz, extra.guideHref ?? 'index.html') : [],
+    quiz: quiz ? { title: quiz.title, count: String(quiz.questions.length), href: extra.quizHref ?? 'quiz.html', version: extra.version?.label ?? null } : null,
+    questions: quiz ? quizData(guide, extra.version ?? quizVersions(quiz, 1, guide.slug)[0]!, extra.guideHref ?? 'index.html', extra.sectionPages) : [],
     showAnswers: extra.showAnswers ?? false,
   });
 }
@@ -131,7 +127,7 @@ export function templateData({ content, guide }: ComposeInput, extra: { showAnsw
  * the guide's own tree where the template says `::careprint-body` (so the body keeps its source
  * positions). The result is the single intermediate every renderer draws from.
  */
-export function composeTree(template: MarkdownTemplate, input: ComposeInput, extra: Parameters<typeof templateData>[1] = {}): Root {
+export function composeTree(template: MarkdownTemplate, input: ComposeInput, extra: TemplateExtras = {}): Root {
   const text = renderTemplate(template, templateData(input, extra));
   const file = new VFile({ path: `templates/${template}.md.hbs`, value: text });
   const tree = markdown.runSync(markdown.parse(file), file) as Root;

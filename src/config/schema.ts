@@ -40,6 +40,13 @@ export const configSchema = z.object({
     .default({ warn_days: 60 })
     .describe('Review policy.'),
   clinic: clinicSchema.optional().describe('Default clinic contact block printed on handouts.'),
+  quiz: z
+    .object({
+      versions: z.number().int().min(1).max(26).default(1).describe('How many versions (A, B, …) of each quiz sheet to print, shuffled; 1 keeps the written order.'),
+      seed: z.union([z.string().min(1), z.number()]).optional().describe('Seed for shuffling versions (default: the guide slug); the same seed gives the same sheets.'),
+    })
+    .default({ versions: 1 })
+    .describe('Printed quiz versions.'),
   disclaimer: text.optional().describe('Replaces the default disclaimer text.'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -16,14 +16,24 @@ export async function run(argv: string[]): Promise<ExitCode> {
       only: { type: 'string', multiple: true, default: [] },
       format: { type: 'string', default: 'pretty' },
       quiet: { type: 'boolean', default: false },
+      'quiz-versions': { type: 'string' },
+      'quiz-seed': { type: 'string' },
     },
   });
   if (positionals.length > 1) throw new UsageError(`expected at most one folder, got ${positionals.length}`);
   if (!(FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const dir = positionals[0] ?? 'content';
   if (!existsSync(dir)) throw new UsageError(`no such folder: ${dir}`);
+  const versions = values['quiz-versions'];
+  if (versions !== undefined && !/^([1-9]|1\d|2[0-6])$/.test(versions)) throw new UsageError('--quiz-versions must be a whole number from 1 to 26');
   const started = performance.now();
-  const result = await build(dir, { strict: values.strict, out: values.out, only: values.only });
+  const result = await build(dir, {
+    strict: values.strict,
+    out: values.out,
+    only: values.only,
+    ...(versions !== undefined ? { quizVersions: Number(versions) } : {}),
+    ...(values['quiz-seed'] !== undefined ? { quizSeed: values['quiz-seed'] } : {}),
+  });
   printDiagnostics(result.check.content.files, values.format as Format);
   if (!result.ok) {
     process.stderr.write(`careprint build: ${result.check.errors} error(s); nothing was written (${values.out} is unchanged)\n`);

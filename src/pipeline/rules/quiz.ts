@@ -5,7 +5,7 @@ import type { ParsedYaml } from '../../content/yaml.js';
 import { yamlPlace, type Rule } from './context.js';
 
 // "All of the above" and friends: an item-writing flaw that also breaks option shuffling.
-const ALL_NONE = /\b(?:all|none|both|neither)\s+of\s+(?:the\s+)?(?:above|these|them|those)\b/i;
+export const ALL_NONE = /\b(?:all|none|both|neither)\s+of\s+(?:the\s+)?(?:above|these|them|those)\b/i;
 
 function checkQuiz(guide: GuideDoc, parsed: ParsedYaml): void {
   const quiz = guide.quiz?.quiz;

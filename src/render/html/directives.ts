@@ -9,6 +9,7 @@ const BLOCKS: Record<string, { tag: string; className: string }> = {
   'careprint-contact': { tag: 'div', className: 'contact' },
   'careprint-answer': { tag: 'details', className: 'answer' },
   'careprint-glossary': { tag: 'section', className: 'glossary' },
+  'careprint-quiz-form': { tag: 'div', className: 'quiz-form-slot' },
 };
 
 const label = (text: string, className: string): Paragraph => ({

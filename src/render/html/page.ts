@@ -12,6 +12,8 @@ export interface PageData {
   /** Sanitised HTML from mdastToHtml; the only value inserted unescaped. */
   body: string;
   downloads: Array<{ href: string; label: string }>;
+  /** Script files (same origin only: the CSP allows no inline script). */
+  scripts?: string[];
 }
 
 // HTML-escaping environment, separate from the Markdown one; compiled once per process.
@@ -19,5 +21,5 @@ let layout: HandlebarsTemplateDelegate<PageData> | undefined;
 
 export function renderPage(data: PageData): string {
   layout ??= Handlebars.create().compile<PageData>(readFileSync(path.join(TEMPLATES_DIR, 'page.html.hbs'), 'utf8'), { strict: true });
-  return layout(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  return layout({ scripts: [], ...data }, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
 }

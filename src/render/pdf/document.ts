@@ -1,4 +1,5 @@
 import type { Root } from 'mdast';
+import GithubSlugger from 'github-slugger';
 import PDFDocument from 'pdfkit';
 import type { PaperSize } from '../../config/schema.js';
 import { fontName, registerFonts } from './fonts.js';
@@ -31,6 +32,8 @@ export interface PdfOptions {
   qrUrl?: string | undefined;
   /** The Markdown source the tree was parsed from, to print unknown directives as written. */
   source?: string | undefined;
+  /** Told the page each heading lands on (for "see page N" in an answer key). */
+  onHeading?: ((slug: string, page: number) => void) | undefined;
 }
 
 /** Break a " · "-separated line into lines no wider than `room` (the last may overflow only if one part is too long). */
@@ -140,6 +143,9 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
     footnoteDefinitions: [],
     outline: [],
     tight: false,
+    answerBox: undefined,
+    slugger: new GithubSlugger(),
+    onHeading: options.onHeading,
   };
   renderBlocks(tree.children, state);
   endnotes(state);

@@ -60,7 +60,7 @@ interface Line {
   size: number;
 }
 
-export type Marker = ({ kind: 'text'; text: string; size: number; color: string; font: string; x: number } | { kind: 'box'; checked: boolean; x: number; size: number }) & {
+export type Marker = ({ kind: 'text'; text: string; size: number; color: string; font: string; x: number } | { kind: 'box'; checked: boolean; x: number; size: number; shape?: 'square' | 'round' }) & {
   /** The list label element (Lbl) the marker belongs to. */
   struct?: StructElement | undefined;
 };
@@ -466,9 +466,11 @@ export class Layout {
     if (marker.kind === 'text') {
       this.doc.font(marker.font).fontSize(marker.size).fillColor(marker.color).text(marker.text, marker.x, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
     } else {
-      const side = marker.size * 0.8;
+      const side = marker.size * (marker.shape ? 1.05 : 0.8);
       const top = baseline - side * 0.9;
-      this.doc.save().lineWidth(1.2).strokeColor(this.theme.colors.text).rect(marker.x, top, side, side).stroke();
+      this.doc.save().lineWidth(1.2).strokeColor(this.theme.colors.text);
+      if (marker.shape === 'round') this.doc.circle(marker.x + side / 2, top + side / 2, side / 2).stroke();
+      else this.doc.rect(marker.x, top, side, side).stroke();
       if (marker.checked) {
         this.doc
           .moveTo(marker.x + side * 0.2, top + side * 0.55)

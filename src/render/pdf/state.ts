@@ -23,4 +23,10 @@ export interface PdfState {
   readonly outline: Array<{ depth: number; item: PDFKit.PDFOutline }>;
   /** Inside a tight list, paragraphs sit closer together. */
   tight: boolean;
+  /** Inside a quiz question: list items get empty answer boxes of this shape. */
+  answerBox: 'round' | 'square' | undefined;
+  /** Anchors of the headings drawn so far (same slugs as the web page's ids). */
+  readonly slugger: { slug(text: string): string };
+  /** Told the page (1-based) each heading lands on. */
+  readonly onHeading: ((slug: string, page: number) => void) | undefined;
 }

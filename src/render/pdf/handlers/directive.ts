@@ -172,6 +172,26 @@ export function containerDirective(node: ContainerDirective, state: PdfState): v
     case 'careprint-titleblock':
       titleBlock(node, state);
       return;
+    case 'careprint-question': {
+      // A question is never split across pages; its options get empty answer boxes (round:
+      // one answer, square: several) and it leaves room to write under it.
+      const box = node.attributes?.box;
+      const draw = () => {
+        const saved = state.answerBox;
+        state.answerBox = box === 'round' || box === 'square' ? box : undefined;
+        try {
+          layout.tagger.within('Div', () => renderBlocks(node.children, state));
+        } finally {
+          state.answerBox = saved;
+        }
+        layout.y += theme.bodySize * (box === 'none' ? 0.4 : 1.4);
+      };
+      layout.space(theme.blockSpace);
+      const height = layout.measure(draw);
+      if (height <= layout.pageContentHeight) layout.ensure(height);
+      draw();
+      return;
+    }
     case 'careprint-glossary':
       box(state, { border: theme.colors.rule, background: '#f4f4f4' }, 'Sect', undefined, () => renderBlocks(node.children, state));
       return;

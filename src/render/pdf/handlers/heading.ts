@@ -12,7 +12,10 @@ export function heading(node: Heading, state: PdfState): void {
   // Keep with next: the heading plus two body lines must fit, or the heading moves on.
   const height = layout.measure(() => layout.flow(runs));
   layout.ensure(height + theme.bodySize * theme.lineHeight * 2);
-  if (!layout.dry) addBookmark(node, state);
+  if (!layout.dry) {
+    addBookmark(node, state);
+    state.onHeading?.(state.slugger.slug(toString(node)), state.doc.bufferedPageRange().count);
+  }
   layout.tagger.within(`H${node.depth}`, () => layout.flow(runs));
   layout.y += size * 0.25;
 }

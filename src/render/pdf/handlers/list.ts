@@ -6,7 +6,7 @@ import { renderBlocks } from './index.js';
 
 const BULLETS = ['•', '–', '◦'];
 
-type MarkerSpec = { kind: 'text'; text: string; font: string; x: number } | { kind: 'box'; checked: boolean; x: number };
+type MarkerSpec = { kind: 'text'; text: string; font: string; x: number } | { kind: 'box'; checked: boolean; x: number; shape?: 'square' | 'round' };
 
 /**
  * One list item, tagged LI > (Lbl, LBody): the marker is drawn on the baseline of the item's
@@ -15,7 +15,7 @@ type MarkerSpec = { kind: 'text'; text: string; font: string; x: number } | { ki
 export function listItem(state: PdfState, marker: MarkerSpec, indent: number, body: () => void): void {
   const { layout, theme } = state;
   layout.tagger.within('LI', () => {
-    const label = layout.tagger.create('Lbl', marker.kind === 'box' ? { alt: marker.checked ? 'Ticked box' : 'Empty box' } : {});
+    const label = layout.tagger.create('Lbl', marker.kind === 'box' ? { alt: marker.shape ? 'Answer box' : marker.checked ? 'Ticked box' : 'Empty box' } : {});
     const common = { size: theme.bodySize, struct: label };
     layout.pendingMarker = (marker.kind === 'text' ? { ...marker, ...common, color: theme.colors.text } : { ...marker, ...common }) as Marker;
     layout.tagger.within('LBody', () => layout.indented(indent, 0, body));
@@ -30,7 +30,7 @@ export function list(node: List, state: PdfState, depth = 0): void {
   const last = start + node.children.length - 1;
   const regular = fontName('text', 'regular');
   const numberWidth = node.ordered ? layout.widthOf(`${last}.`, regular, theme.bodySize) : 0;
-  const indent = Math.max(theme.listIndent, numberWidth + theme.bodySize * 0.6);
+  const indent = Math.max(theme.listIndent, numberWidth + theme.bodySize * 0.6, state.answerBox ? theme.bodySize * 1.9 : 0);
   const savedTight = state.tight;
   layout.space(theme.blockSpace);
   layout.tagger.within('L', () => {
@@ -38,12 +38,13 @@ export function list(node: List, state: PdfState, depth = 0): void {
       state.tight = node.spread !== true;
       const x = layout.left;
       let marker: MarkerSpec;
-      if (typeof item.checked === 'boolean') marker = { kind: 'box', checked: item.checked, x };
+      if (state.answerBox) marker = { kind: 'box', checked: false, x, shape: state.answerBox };
+      else if (typeof item.checked === 'boolean') marker = { kind: 'box', checked: item.checked, x };
       else if (node.ordered) {
         const text = `${start + index}.`;
         marker = { kind: 'text', text, font: regular, x: x + indent - layout.widthOf(text, regular, theme.bodySize) - theme.bodySize * 0.4 };
       } else marker = { kind: 'text', text: BULLETS[depth % BULLETS.length]!, font: fontName('fallback', 'regular'), x: x + theme.bodySize * 0.3 };
-      if (index > 0) layout.space(state.tight ? theme.bodySize * 0.2 : theme.blockSpace * 0.5);
+      if (index > 0) layout.space(state.answerBox ? theme.bodySize * 0.55 : state.tight ? theme.bodySize * 0.2 : theme.blockSpace * 0.5);
       listItem(state, marker, indent, () => {
         for (const child of item.children as RootContent[]) {
           if (child.type === 'list') list(child, state, depth + 1);

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import type { CheckedGuide } from '../../compose/compose.js';
+import { TEMPLATES_DIR } from '../../compose/templates.js';
+import { INSTRUCTIONS } from '../../quiz/options.js';
+import type { QuizVersion } from '../../quiz/versions.js';
+
+interface FormData {
+  questions: Array<{
+    number: number;
+    id: string;
+    type: string;
+    inputType: 'radio' | 'checkbox';
+    prompt: string;
+    instruction: string;
+    answer: string;
+    answerText: string;
+    explanation: string | null;
+    sectionTitle: string | null;
+    sectionHref: string | null;
+    options: Array<{ id: string; text: string }>;
+  }>;
+}
+
+// An HTML-escaping environment (every value escaped), compiled once per process.
+let form: HandlebarsTemplateDelegate<FormData> | undefined;
+
+/** Ids as they appear in HTML ids and values: letters, digits and hyphens only. */
+const safeId = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}`);
+
+/**
+ * The web quiz as a real form: a fieldset and legend per question, labelled radio buttons (one
+ * answer) or check boxes (several), the answer and explanation in a disclosure that works
+ * without JavaScript, and a link to the guide section each question tests.
+ */
+export function renderQuizForm(guide: CheckedGuide, version: QuizVersion, guideHref: string): string {
+  form ??= Handlebars.create().compile<FormData>(readFileSync(path.join(TEMPLATES_DIR, 'quiz-form.html.hbs'), 'utf8'), { strict: true });
+  const questions = version.questions.map(({ question, options, correct }, index) => {
+    const heading = guide.headings.find((h) => h.slug === question.section);
+    const right = new Set(correct);
+    return {
+      number: index + 1,
+      id: safeId(question.id),
+      type: question.type,
+      inputType: question.type === 'multiple' ? ('checkbox' as const) : ('radio' as const),
+      prompt: question.prompt,
+      instruction: INSTRUCTIONS[question.type],
+      answer: correct.map(safeId).join(' '),
+      answerText: options
+        .filter((o) => right.has(o.id))
+        .map((o) => o.text)
+        .join('; '),
+      explanation: question.explanation ?? null,
+      sectionTitle: heading?.text ?? null,
+      sectionHref: heading ? `${guideHref}#${heading.slug}` : null,
+      options: options.map((o) => ({ id: safeId(o.id), text: o.text })),
+    };
+  });
+  return form({ questions }, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+}
