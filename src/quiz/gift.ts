@@ -3,15 +3,15 @@ import { correctIds, questionOptions } from './options.js';
 
 /**
  * Moodle GIFT. Text is escaped for GIFT's special characters (~ = # { } : and the backslash
- * itself), line breaks become spaces (a GIFT question is read as one paragraph), and a leading
- * "[" is escaped so text can never be taken for a [format] marker.
+ * itself) and line breaks become spaces (a GIFT question is read as one paragraph). Text that
+ * starts with "[" gets an explicit [moodle] format marker first, so it can never be taken for one.
  */
 export function escapeGift(text: string): string {
-  return text
+  const escaped = text
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim()
-    .replace(/[\\~=#{}:]/g, '\\$&')
-    .replace(/^\[/, '\\[');
+    .replace(/[\\~=#{}:]/g, '\\$&');
+  return escaped.startsWith('[') ? `[moodle]${escaped}` : escaped;
 }
 
 /**

@@ -15,7 +15,7 @@ type MarkerSpec = { kind: 'text'; text: string; font: string; x: number } | { ki
 export function listItem(state: PdfState, marker: MarkerSpec, indent: number, body: () => void): void {
   const { layout, theme } = state;
   layout.tagger.within('LI', () => {
-    const label = layout.tagger.create('Lbl', marker.kind === 'box' ? { alt: marker.shape ? 'Answer box' : marker.checked ? 'Ticked box' : 'Empty box' } : {});
+    const label = layout.tagger.create('Lbl', marker.kind === 'box' ? { alt: marker.shape === 'round' ? 'Answer box (tick one)' : marker.shape === 'square' ? 'Answer box (tick any)' : marker.checked ? 'Ticked box' : 'Empty box' } : {});
     const common = { size: theme.bodySize, struct: label };
     layout.pendingMarker = (marker.kind === 'text' ? { ...marker, ...common, color: theme.colors.text } : { ...marker, ...common }) as Marker;
     layout.tagger.within('LBody', () => layout.indented(indent, 0, body));
