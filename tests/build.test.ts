@@ -220,8 +220,11 @@ describe('careprint build with hostile or broken content', () => {
     );
     expect('code' in failed ? failed.code : 0).toBe(1);
     expect(failed.stderr).toMatch(/::error file=.*guide\.md,line=\d+,col=1,.*title=md-directive-unknown::/);
-    const ok = await run(process.execPath, [path.join(ROOT, 'bin/careprint.js'), 'build', CONTENT, '--out', path.join(work, 'cli-out')], { cwd: ROOT });
+    const ok = await run(process.execPath, [path.join(ROOT, 'bin/careprint.js'), 'build', CONTENT, '--out', path.join(work, 'cli-out'), '--quiz-versions', '2', '--quiz-seed', 'x'], { cwd: ROOT });
     expect(ok.stderr).toMatch(/files written/);
-    expect((await readdir(path.join(work, 'cli-out', 'pdf'))).sort()).toContain(`${SLUG}.en.handout.a4.pdf`);
+    const pdfs = await readdir(path.join(work, 'cli-out', 'pdf'));
+    for (const name of ['handout.a4', 'quiz-A.a4', 'quiz-B.letter', 'quiz-key-B.a4', 'quiz-large-A.a4']) expect(pdfs).toContain(`${SLUG}.en.${name}.pdf`);
+    const bad = await run(process.execPath, [path.join(ROOT, 'bin/careprint.js'), 'build', CONTENT, '--quiz-versions', '0'], { cwd: ROOT }).catch((error: { code: number }) => error);
+    expect('code' in bad ? bad.code : 0).toBe(2);
   });
 });
