@@ -7,7 +7,7 @@
  *   npm run bench                 (BENCH_RUNS=30 by default)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { composeTree, isChecked, partialText } from '../src/compose/compose.js';
 import { loadContent } from '../src/content/load.js';
 import { renderPdf } from '../src/render/pdf/document.js';
 import { clockFromEnv } from '../src/build.js';
+import { siteAssets } from '../src/render/html/assets.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -58,16 +59,24 @@ const ours = await time('careprint handout (pdfkit, tagged, embedded fonts)', RU
 
 // The peer prints careprint's own web page for the same guide (its print stylesheet applies).
 const work = await mkdtemp(path.join(os.tmpdir(), 'careprint-bench-'));
-const artifacts = await guideArtifacts(content, guide, clockFromEnv());
+const site = siteAssets();
+const artifacts = await guideArtifacts(content, guide, clockFromEnv(), site);
 const page = artifacts.find((a) => a.path.endsWith('/index.html'))!;
-await writeFile(path.join(work, 'index.html'), page.data);
+// Lay the page out as the site does (site/<slug>/index.html beside site/assets/), fonts included.
+const pageDir = path.join(work, 'site', guide.slug);
+await mkdir(pageDir, { recursive: true });
+await writeFile(path.join(pageDir, 'index.html'), page.data);
+for (const asset of site.artifacts) {
+  await mkdir(path.dirname(path.join(work, asset.path)), { recursive: true });
+  await writeFile(path.join(work, asset.path), asset.data);
+}
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
 });
 const context = await browser.newContext();
 const tab = await context.newPage();
-const url = `file://${path.join(work, 'index.html')}`;
+const url = `file://${path.join(pageDir, 'index.html')}`;
 const theirs = await time('Chromium page.pdf of the same guide from careprint HTML (browser kept open)', RUNS, async () => {
   await tab.goto(url);
   return tab.pdf({ format: 'A4', printBackground: true });

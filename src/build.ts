@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { guideArtifacts, siteArtifacts, type BuildClock } from './bundle/artifacts.js';
+import { siteAssets } from './render/html/assets.js';
 import { planManifest, serializeManifest, type Manifest } from './bundle/plan.js';
 import { writeAtomically } from './bundle/write.js';
 import { check, type CheckOptions, type CheckResult } from './check.js';
@@ -37,8 +38,9 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   const guides = content.guides.filter(isChecked).filter((g) => !options.only?.length || options.only.includes(g.slug));
   const clock = clockFromEnv();
   const artifacts = [];
-  for (const guide of guides) artifacts.push(...(await guideArtifacts(content, guide, clock, { quizVersions: options.quizVersions, quizSeed: options.quizSeed })));
-  artifacts.push(...siteArtifacts(content, guides));
+  const site = siteAssets();
+  for (const guide of guides) artifacts.push(...(await guideArtifacts(content, guide, clock, site, { quizVersions: options.quizVersions, quizSeed: options.quizSeed })));
+  artifacts.push(...siteArtifacts(content, guides, site));
   const manifest = planManifest(artifacts, { careprint: VERSION, release: content.config.version });
   const out = path.resolve(cwd, options.out ?? 'dist');
   await writeAtomically(out, [...artifacts, { path: 'manifest.json', data: serializeManifest(manifest), mediaType: 'application/json' }]);

@@ -10,6 +10,7 @@ import { parseYaml } from './content/yaml.js';
 import { parseMarkdown } from './pipeline/processor.js';
 import { checkMarkdown } from './pipeline/rules/glyphs.js';
 import { mdastToHtml } from './render/html/render.js';
+import { siteAssets } from './render/html/assets.js';
 import { renderPage } from './render/html/page.js';
 import { renderPdf } from './render/pdf/document.js';
 import type { PrintVariant } from './render/pdf/theme.js';
@@ -62,7 +63,7 @@ export async function renderFile(input: string, options: RenderOptions): Promise
   const title = meta?.title ?? titleOf(body, path.basename(absolute, path.extname(absolute)));
   const lang = meta?.lang ?? 'en';
   if (options.to === 'html') {
-    const html = renderPage({ lang, title, siteTitle: 'careprint', root: '', body: mdastToHtml(body), downloads: [] });
+    const html = renderPage({ lang, title, siteTitle: 'careprint', root: '', css: siteAssets().css, body: mdastToHtml(body), downloads: [] });
     return { file, data: Buffer.from(html) };
   }
   const epoch = process.env.SOURCE_DATE_EPOCH;

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { composeIndex, composeTree, guidePageUrl, partialText, type CheckedGuide } from '../compose/compose.js';
-import { TEMPLATES_DIR } from '../compose/templates.js';
+import { composeIndex, composeNotFound, composeTree, glossaryFor, guidePageUrl, partialText, type CheckedGuide } from '../compose/compose.js';
 import type { PaperSize } from '../config/schema.js';
 import type { Content } from '../content/model.js';
 import { toGift } from '../quiz/gift.js';
 import { quizVersions } from '../quiz/versions.js';
 import { renderQuizForm } from '../render/html/quiz-form.js';
+import type { SiteAssets } from '../render/html/assets.js';
+import { resolveContentPath } from '../content/paths.js';
+import { visit } from 'unist-util-visit';
 import { mdastToHtml } from '../render/html/render.js';
 import { renderPage } from '../render/html/page.js';
 import { renderPdf } from '../render/pdf/document.js';
@@ -42,7 +44,7 @@ function pdfDate(guide: CheckedGuide, clock: BuildClock): Date {
   return clock.sourceDate ?? new Date(`${guide.meta.review.last_reviewed}T00:00:00Z`);
 }
 
-export async function guideArtifacts(content: Content, guide: CheckedGuide, clock: BuildClock, options: ArtifactOptions = {}): Promise<Artifact[]> {
+export async function guideArtifacts(content: Content, guide: CheckedGuide, clock: BuildClock, site: SiteAssets, options: ArtifactOptions = {}): Promise<Artifact[]> {
   const { config } = content;
   const primary = guide.lang === (config.languages[0] ?? 'en');
   const source = { guide: guide.slug, lang: guide.lang, version: guide.meta.version };
@@ -109,9 +111,11 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
   }
 
   const page = composeTree('guide-page', input, { quizHref, guideHref: pageHref });
+  const glossary = glossaryFor(content, guide.lang);
+  artifacts.push(...imageArtifacts(content, guide));
   artifacts.push({
     path: outputPaths.page(guide.slug, guide.lang, primary),
-    data: Buffer.from(renderPage({ lang: guide.lang, title: guide.meta.title, siteTitle: config.title, root: '../', body: mdastToHtml(page), downloads })),
+    data: Buffer.from(renderPage({ lang: guide.lang, title: guide.meta.title, siteTitle: config.title, root: '../', css: site.css, body: mdastToHtml(page, { glossary }), downloads })),
     mediaType: 'text/html',
     source,
   });
@@ -123,7 +127,7 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
     artifacts.push({
       path: outputPaths.quizPage(guide.slug, guide.lang, primary),
       data: Buffer.from(
-        renderPage({ lang: guide.lang, title: `${quiz.title}: ${guide.meta.title}`, siteTitle: config.title, root: '../', body, downloads: [], scripts: ['../assets/quiz.js'] }),
+        renderPage({ lang: guide.lang, title: `${quiz.title}: ${guide.meta.title}`, siteTitle: config.title, root: '../', css: site.css, body, downloads: [], scripts: [`../${site.quizJs}`] }),
       ),
       mediaType: 'text/html',
       source,
@@ -132,17 +136,40 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
   return artifacts;
 }
 
-export function siteArtifacts(content: Content, guides: readonly CheckedGuide[]): Artifact[] {
+/** Every image the guide shows (Markdown images and exercise figures), at the same relative path under site/. */
+function imageArtifacts(content: Content, guide: CheckedGuide): Artifact[] {
+  const guidesRoot = path.join(content.root, 'guides');
+  const found = new Map<string, Artifact>();
+  visit(guide.tree, (node) => {
+    const url = node.type === 'image' ? node.url : node.type === 'containerDirective' && node.name === 'exercise' ? node.attributes?.image : undefined;
+    if (!url) return;
+    let decoded = url;
+    try {
+      decoded = decodeURIComponent(url);
+    } catch {
+      // Checked as written.
+    }
+    const resolved = resolveContentPath(content.root, content.rootReal, guide.dir, decoded);
+    if (resolved.kind !== 'inside') return;
+    const relative = path.relative(guidesRoot, path.resolve(guide.dir, decoded));
+    if (relative.startsWith('..') || path.isAbsolute(relative)) return;
+    const target = `site/${relative.split(path.sep).join('/')}`;
+    found.set(target, { path: target, data: readFileSync(resolved.absolute), mediaType: imageMediaType(resolved.absolute) });
+  });
+  return [...found.values()];
+}
+
+const imageMediaType = (file: string) => ({ '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml' })[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+
+export function siteArtifacts(content: Content, guides: readonly CheckedGuide[], site: SiteAssets): Artifact[] {
   const primaryLang = content.config.languages[0] ?? 'en';
   const listed = guides.filter((g) => g.lang === primaryLang);
   const index = composeIndex(content, listed, (g) => outputPaths.page(g.slug, g.lang, true).slice('site/'.length));
+  const page = (title: string, body: string) =>
+    Buffer.from(renderPage({ lang: primaryLang, title, siteTitle: content.config.title, root: '', css: site.css, body, downloads: [] }));
   return [
-    {
-      path: 'site/index.html',
-      data: Buffer.from(renderPage({ lang: primaryLang, title: content.config.title, siteTitle: content.config.title, root: '', body: mdastToHtml(index), downloads: [] })),
-      mediaType: 'text/html',
-    },
-    { path: 'site/assets/site.css', data: readFileSync(path.join(TEMPLATES_DIR, 'site.css')), mediaType: 'text/css' },
-    { path: 'site/assets/quiz.js', data: readFileSync(path.join(TEMPLATES_DIR, 'quiz.js')), mediaType: 'text/javascript' },
+    { path: 'site/index.html', data: page(content.config.title, mdastToHtml(index)), mediaType: 'text/html' },
+    { path: 'site/404.html', data: page('Page not found', mdastToHtml(composeNotFound(content))), mediaType: 'text/html' },
+    ...site.artifacts,
   ];
 }

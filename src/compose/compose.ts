@@ -152,8 +152,16 @@ export function composeIndex(content: Content, guides: readonly CheckedGuide[], 
       href: hrefOf(guide),
       last_reviewed: formatDate(guide.meta.review.last_reviewed),
       tags: guide.meta.tags,
+      languages: content.guides.filter((other) => other.slug === guide.slug).map((other) => other.lang),
     })),
   });
   const file = new VFile({ path: 'templates/site-index.md.hbs', value: renderTemplate('site-index', data) });
+  return markdown.runSync(markdown.parse(file), file) as Root;
+}
+
+/** The site's 404 page. */
+export function composeNotFound(content: Content): Root {
+  const data = escapeDeep({ site: { title: content.config.title, organisation: content.config.organisation ?? null } });
+  const file = new VFile({ path: 'templates/not-found.md.hbs', value: renderTemplate('not-found', data) });
   return markdown.runSync(markdown.parse(file), file) as Root;
 }

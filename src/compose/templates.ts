@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-export type MarkdownTemplate = 'handout' | 'guide-page' | 'quiz-sheet' | 'quiz-key' | 'quiz-page' | 'site-index';
+export type MarkdownTemplate = 'handout' | 'guide-page' | 'quiz-sheet' | 'quiz-key' | 'quiz-page' | 'site-index' | 'not-found';
 
 /**
  * The composition environment: an isolated Handlebars instance whose partials are every

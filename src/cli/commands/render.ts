@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PAPER_SIZES, type PaperSize } from '../../config/schema.js';
-import { TEMPLATES_DIR } from '../../compose/templates.js';
+import { siteAssets } from '../../render/html/assets.js';
 import { renderFile } from '../../render-file.js';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
 import { printDiagnostics } from './check.js';
@@ -39,9 +39,12 @@ export async function run(argv: string[]): Promise<ExitCode> {
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   writeFileSync(out, result.data);
   if (values.to === 'html') {
-    // The page links its stylesheet (the Content-Security-Policy forbids inline styles).
-    mkdirSync(path.join(path.dirname(path.resolve(out)), 'assets'), { recursive: true });
-    writeFileSync(path.join(path.dirname(path.resolve(out)), 'assets', 'site.css'), readFileSync(path.join(TEMPLATES_DIR, 'site.css')));
+    // The page links its stylesheet and fonts (the Content-Security-Policy forbids inline styles).
+    for (const asset of siteAssets().artifacts) {
+      const target = path.join(path.dirname(path.resolve(out)), ...asset.path.slice('site/'.length).split('/'));
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, asset.data);
+    }
   }
   return EXIT.ok;
 }

@@ -29,6 +29,8 @@ export function remarkHtmlDirectives() {
       if (node.type === 'containerDirective' && isCallout(node.name)) {
         const title = node.name === 'exercise' ? `${CALLOUT_LABELS.exercise}: ${node.attributes?.title ?? ''}` : CALLOUT_LABELS[node.name];
         node.data = { hName: node.name === 'exercise' ? 'section' : 'aside', hProperties: { className: ['callout', `callout-${node.name}`] } };
+        const image = node.name === 'exercise' ? node.attributes?.image : undefined;
+        if (image) node.children.unshift({ type: 'paragraph', children: [{ type: 'image', url: image, alt: node.attributes?.alt ?? '' }] });
         node.children.unshift(label(title, 'callout-label'));
         return;
       }

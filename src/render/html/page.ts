@@ -9,6 +9,8 @@ export interface PageData {
   siteTitle: string;
   /** Relative path from the page to the site root ("" or "../"), so the site works from file://. */
   root: string;
+  /** The stylesheet's path from the site root (content-hashed name). */
+  css: string;
   /** Sanitised HTML from mdastToHtml; the only value inserted unescaped. */
   body: string;
   downloads: Array<{ href: string; label: string }>;
