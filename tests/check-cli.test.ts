@@ -61,7 +61,7 @@ function annotation(severity: string, file: string, line: number, column: number
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
 describe('careprint check --format github', () => {
-  it.each(['frontmatter-audience', 'quiz-answer-unknown', 'md-url-protocol-javascript'])(
+  it.each(['frontmatter-audience', 'quiz-answer-unknown', 'md-directive-unknown'])(
     'annotates %s at its file:line:col relative to the working directory, exit 1',
     async (name) => {
       const { fixture: c, dir, fileFromCwd } = fixture(name);

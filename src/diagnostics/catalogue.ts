@@ -62,7 +62,7 @@ export const rules = {
   'md-nesting-depth': { severity: 'error', description: 'Markdown is nested deeper than careprint renders (block quotes, lists).' },
   'md-directive-unknown': { severity: 'error', description: 'Directive name is not red-flags, tip, warning, exercise or pagebreak.' },
   'md-directive-form': { severity: 'error', description: 'Directive is written in the wrong form (container vs leaf) or lacks an attribute.' },
-  'md-url-protocol': { severity: 'error', description: 'Link or image URL uses a scheme other than http, https, mailto or tel.' },
+  'md-url-protocol': { severity: 'warning', description: 'Link or image URL uses a scheme other than http, https, mailto or tel; it is removed from every output.' },
   'md-path-outside': { severity: 'error', description: 'Link or image path leaves content/ (never read).' },
   'md-link-missing': { severity: 'error', description: 'Local link target does not exist.' },
   'md-image-missing': { severity: 'error', description: 'Image file does not exist.' },

@@ -47,7 +47,7 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
   const scheme = schemeOf(url);
   if (scheme !== undefined || url.trim().startsWith('//')) {
     if (!isSafeUrl(url)) {
-      report(guide.file, 'md-url-protocol', `URL scheme "${scheme ?? '//'}" is not allowed: links use ${SAFE_PROTOCOLS.join(', ')}, images a file in the guide folder`, place);
+      report(guide.file, 'md-url-protocol', `URL scheme "${scheme ?? '//'}" is not allowed and is removed from the outputs: links use ${SAFE_PROTOCOLS.join(', ')}, images a file in the guide folder`, place);
     } else if (kind === 'image') {
       report(guide.file, 'md-image-missing', 'Images are files in the guide folder (images/…), never fetched from the web', place);
     }
