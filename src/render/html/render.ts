@@ -5,13 +5,16 @@ import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'r
 import rehypeStringify from 'rehype-stringify';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
-import { visit } from 'unist-util-visit';
+import { visit, visit as visitHast } from 'unist-util-visit';
 import { SAFE_PROTOCOLS } from '../../pipeline/rules/links.js';
+import type { Element, Root as HastRoot } from 'hast';
+import { toString as hastToString } from 'hast-util-to-string';
 import { VFile } from 'vfile';
 import type { GlossaryEntry } from '../../content/schemas.js';
 import { remarkHtmlDirectives } from './directives.js';
 import { remarkFigures, remarkGlossaryTerms, remarkToc } from './plugins.js';
 
+const RELATIVE_ONLY = 'careprint-relative-only';
 const CLASSED = ['aside', 'section', 'header', 'div', 'details', 'p', 'span', 'nav', 'dfn', 'abbr', 'figure'];
 
 /**
@@ -29,7 +32,9 @@ export const SANITIZE_SCHEMA: SanitizeSchema = {
     ...Object.fromEntries(CLASSED.map((tag) => [tag, [...(defaultSchema.attributes?.[tag] ?? []), 'className']])),
     nav: ['className', 'ariaLabelledBy'],
   },
-  protocols: { ...defaultSchema.protocols, href: [...SAFE_PROTOCOLS], src: [], cite: ['http', 'https'], longDesc: [] },
+  // An empty list would allow every scheme (hast-util-sanitize treats it as "unrestricted"):
+  // images and long descriptions may only be relative paths, so their list names no real scheme.
+  protocols: { ...defaultSchema.protocols, href: [...SAFE_PROTOCOLS], src: [RELATIVE_ONLY], cite: ['http', 'https'], longDesc: [RELATIVE_ONLY] },
 };
 
 /** Heading ids from the same slugger the checker uses, so `quiz.section` anchors resolve. */
@@ -42,6 +47,40 @@ function remarkHeadingIds() {
   };
 }
 
+/**
+ * A task-list check box is a form control and needs an accessible name: the item's own text
+ * (added after sanitising, from trusted code, so the schema need not allow aria-label).
+ */
+function rehypeTaskListLabels() {
+  return (tree: HastRoot) => {
+    visitHast(tree, 'element', (node: Element) => {
+      if (node.tagName !== 'li' || !String(node.properties.className ?? '').includes('task-list-item')) return;
+      const input = node.children.find((c): c is Element => c.type === 'element' && c.tagName === 'input');
+      const paragraph = node.children.find((c): c is Element => c.type === 'element' && c.tagName === 'p');
+      const owner = input ? node : paragraph;
+      const box = input ?? paragraph?.children.find((c): c is Element => c.type === 'element' && c.tagName === 'input');
+      if (!box || !owner) return;
+      const text = hastToString({ ...owner, children: owner.children.filter((c) => !(c.type === 'element' && (c.tagName === 'ul' || c.tagName === 'ol'))) }).trim();
+      box.properties.ariaLabel = text || 'Checklist item';
+    });
+  };
+}
+
+/**
+ * An image whose address the sanitiser removed (a `data:` or web URL) would be an empty `<img>`:
+ * show its alt text instead, so nothing is lost and the HTML stays valid.
+ */
+function rehypeImagesWithoutSource() {
+  return (tree: HastRoot) => {
+    visitHast(tree, 'element', (node: Element, index, parent) => {
+      if (node.tagName !== 'img' || node.properties.src || !parent || index === undefined) return undefined;
+      const alt = String(node.properties.alt ?? '').trim();
+      parent.children.splice(index, 1, ...(alt ? [{ type: 'text' as const, value: `[Image: ${alt}]` }] : []));
+      return index;
+    });
+  };
+}
+
 const processor = unified()
   .use(remarkHtmlDirectives)
   .use(remarkHeadingIds)
@@ -50,6 +89,8 @@ const processor = unified()
   .use(remarkGlossaryTerms)
   .use(remarkRehype, { allowDangerousHtml: false })
   .use(rehypeSanitize, SANITIZE_SCHEMA)
+  .use(rehypeTaskListLabels)
+  .use(rehypeImagesWithoutSource)
   .use(rehypeStringify)
   .freeze();
 
