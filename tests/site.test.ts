@@ -142,6 +142,7 @@ describe('every page of the site in Chromium', () => {
       expect(report.handlers, name).toEqual([]);
       expect(report.unsafe, name).toEqual([]);
       expect(report.embedded, name).toBe(0);
+      expect(report.text, `${name}: internal directive names must never show`).not.toMatch(/careprint-/);
       // What was typed as markup or template syntax is shown as text.
       expect(report.title, name).toMatch(/<script>|<svg|{{constructor|Page not found/);
       await context.close();
@@ -154,6 +155,35 @@ describe('every page of the site in Chromium', () => {
     expect(text).toContain('{{#with this}}template{{/with}}');
     expect(text).toContain('javascript link');
     expect(guide).not.toMatch(/<script>window/);
+    await page.close();
+  });
+});
+
+describe('the guide page', () => {
+  it('has a contents list linking every section, glossary terms marked up, and no internal markers', async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(path.join(SAMPLE, 'site/iliopsoas-pain-running/index.html')).href);
+    const sections = await page.locator('main h2').evaluateAll((hs) => hs.map((h) => ({ id: h.id, text: (h as HTMLElement).innerText })));
+    const toc = await page.locator('nav.toc a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    // Every section of the guide itself (the appended quiz link, glossary, references and downloads aside).
+    const appended = ['check-what-you-know', 'words-used-in-this-guide', 'references', 'downloads'];
+    for (const section of sections.filter((s) => !appended.includes(s.id))) expect(toc, section.text).toContain(`#${section.id}`);
+    expect(toc.length).toBeGreaterThan(5);
+    const terms = await page.locator('main dfn[title], main abbr[title]').evaluateAll((els) => els.map((e) => [(e as HTMLElement).innerText, e.getAttribute('title')]));
+    expect(terms.length).toBeGreaterThan(5);
+    for (const [, title] of terms) expect(title?.length).toBeGreaterThan(10);
+    expect(await page.locator('main').innerText()).not.toMatch(/careprint-|::/);
+    await page.close();
+  });
+
+  it('prints as a clean handout: no navigation, URLs after links', async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(path.join(SAMPLE, 'site/iliopsoas-pain-running/index.html')).href);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.site-header').isVisible()).toBe(false);
+    expect(await page.locator('.downloads').isVisible()).toBe(false);
+    const after = await page.locator('main a[href^="https"]').first().evaluate((a) => getComputedStyle(a, '::after').content);
+    expect(after).toContain('https://');
     await page.close();
   });
 });

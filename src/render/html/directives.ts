@@ -44,6 +44,8 @@ export function remarkHtmlDirectives() {
         node.data = { hName: block.tag, hProperties: { className: [block.className] } };
         return;
       }
+      // Built by a later plugin from the page's headings.
+      if (node.name === 'careprint-toc') return;
       if (node.name === 'pagebreak') {
         node.data = { hName: 'div', hProperties: { className: ['pagebreak'] } };
         return;
