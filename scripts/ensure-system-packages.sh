@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages careprint's scripts and tests use, when missing:
-# poppler-utils (pdftoppm, for page images) and chromium (browser tests, benchmark peer).
+# poppler-utils (pdftoppm, for page images), chromium (browser tests, benchmark peer) and
+# unzip (tests read the release zip with it).
 set -euo pipefail
 need=()
-for pair in "pdftoppm:poppler-utils" "chromium:chromium"; do
+for pair in "pdftoppm:poppler-utils" "chromium:chromium" "unzip:unzip"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -5,6 +5,7 @@ const COMMANDS = {
   check: () => import('./commands/check.js'),
   build: () => import('./commands/build.js'),
   render: () => import('./commands/render.js'),
+  verify: () => import('./commands/verify.js'),
 } as const satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<ExitCode> }>>;
 
 const USAGE = `Usage: careprint <command> [options]
@@ -12,6 +13,7 @@ const USAGE = `Usage: careprint <command> [options]
 Commands:
   check [dir] [--strict] [--format pretty|json|github]   validate content; print diagnostics
   build [dir] [--strict] [--out dist]                    check, then write the bundle to dist/
+  verify [dist]                                          recompute the manifest's checksums
   render <file.md> --to pdf|html [-o out] [--paper a4|letter] [--large-print]
                                                          render one Markdown file
 

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { verifyBundle } from '../../bundle/verify.js';
+import { EXIT, UsageError, type ExitCode } from '../errors.js';
+
+/** careprint verify [dist]: recompute the manifest's checksums; exit 1 on any difference. */
+export async function run(argv: string[]): Promise<ExitCode> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals.length > 1) throw new UsageError(`expected at most one folder, got ${positionals.length}`);
+  const dist = positionals[0] ?? 'dist';
+  if (!existsSync(dist)) throw new UsageError(`no such folder: ${dist}`);
+  const result = await verifyBundle(dist);
+  if (result.error) {
+    process.stderr.write(`careprint verify: ${result.error}\n`);
+    return EXIT.contentErrors;
+  }
+  for (const file of result.missing) process.stderr.write(`missing  ${file}\n`);
+  for (const file of result.altered) process.stderr.write(`altered  ${file}\n`);
+  for (const file of result.extra) process.stderr.write(`extra    ${file}\n`);
+  process.stderr.write(
+    result.ok
+      ? `careprint verify: ${result.checked} files match the manifest\n`
+      : `careprint verify: ${result.missing.length} missing, ${result.altered.length} altered, ${result.extra.length} extra (of ${result.checked} listed)\n`,
+  );
+  return result.ok ? EXIT.ok : EXIT.contentErrors;
+}

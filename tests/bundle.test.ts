@@ -1,0 +1,165 @@
+/**
+ * The release bundle CI trusts: the same bytes for the same input in any folder, time zone and
+ * locale; a manifest `careprint verify` checks; a zip that `unzip` accepts, in sorted order; and
+ * a build that, killed or failing, never leaves a broken dist/.
+ */
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BIN = path.join(ROOT, 'bin/careprint.js');
+const run = promisify(execFile);
+const work = mkdtempSync(path.join(os.tmpdir(), 'careprint-bundle-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function hashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const careprint = (args: string[], env: Record<string, string> = {}, cwd = ROOT) =>
+  run(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env } }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+describe('reproducible release bundle', () => {
+  let a: string;
+  beforeAll(async () => {
+    // Two builds, in two folders (content copied elsewhere too), under different TZ and locale.
+    const copy = path.join(work, 'elsewhere', 'content');
+    cpSync(path.join(ROOT, 'content'), copy, { recursive: true });
+    a = path.join(work, 'a');
+    const b = path.join(work, 'deeper', 'b');
+    const one = await careprint(['build', 'content', '--out', a, '--quiet'], { SOURCE_DATE_EPOCH: '1767225600', TZ: 'Pacific/Auckland', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' });
+    const two = await careprint(['build', copy, '--out', b, '--quiet'], { SOURCE_DATE_EPOCH: '1767225600', TZ: 'America/Los_Angeles', LANG: 'C', LC_ALL: 'C' }, work);
+    expect([one.code, two.code]).toEqual([0, 0]);
+  });
+
+  it('gives identical bytes for every file and the zip', () => {
+    const first = hashes(a);
+    const second = hashes(path.join(work, 'deeper', 'b'));
+    expect(Object.keys(first).length).toBeGreaterThan(20);
+    expect(Object.keys(first)).toContain('careprint-1.0.0.zip');
+    expect(second).toEqual(first);
+  });
+
+  it('leaks no absolute path, host name or user name into any output', () => {
+    const needles = [work, ROOT, os.hostname(), os.userInfo().username === 'root' ? '/root/' : os.userInfo().username].filter((n) => n.length > 3);
+    for (const file of Object.keys(hashes(a))) {
+      const text = readFileSync(path.join(a, file)).toString('latin1');
+      for (const needle of needles) expect(text.includes(needle), `${file} contains ${needle}`).toBe(false);
+    }
+  });
+
+  it('ships a zip that unzip accepts, with sorted entries, the manifest inside and fixed dates', () => {
+    const zip = path.join(a, 'careprint-1.0.0.zip');
+    expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toMatch(/No errors detected/);
+    const entries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');
+    expect(entries).toEqual([...entries].sort());
+    expect(entries).toContain('manifest.json');
+    const manifest = JSON.parse(readFileSync(path.join(a, 'manifest.json'), 'utf8')) as { files: Array<{ path: string }> };
+    expect(entries.filter((e) => e !== 'manifest.json')).toEqual(manifest.files.map((f) => f.path));
+    const listing = execFileSync('zipinfo', [zip], { encoding: 'utf8' });
+    for (const line of listing.split('\n').filter((l) => l.startsWith('-'))) expect(line).toMatch(/^-rw-r--r-- .* 26-Jan-01 00:00 /);
+  });
+
+  it('lists every file in the manifest with size, checksum, media type and its source guide', () => {
+    const manifest = JSON.parse(readFileSync(path.join(a, 'manifest.json'), 'utf8')) as {
+      careprint: string;
+      release: string;
+      files: Array<{ path: string; bytes: number; sha256: string; mediaType: string; guide?: string; lang?: string; version?: string }>;
+    };
+    expect(manifest.careprint).toMatch(/^\d+\.\d+\.\d+/);
+    expect(manifest.release).toBe('1.0.0');
+    const pdf = manifest.files.find((f) => f.path.endsWith('.handout.a4.pdf'))!;
+    expect(pdf).toMatchObject({ mediaType: 'application/pdf', guide: 'iliopsoas-pain-running', lang: 'en', version: '1.2.0' });
+    expect(manifest.files.map((f) => f.path)).toEqual(manifest.files.map((f) => f.path).sort());
+  });
+});
+
+describe('careprint verify', () => {
+  let dist: string;
+  beforeAll(() => {
+    dist = path.join(work, 'verify');
+    cpSync(path.join(work, 'a'), dist, { recursive: true });
+  });
+
+  it('passes on an intact bundle', async () => {
+    const result = await careprint(['verify', dist]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/files match the manifest/);
+  });
+
+  it('fails naming an altered, a missing and an extra file', async () => {
+    const altered = path.join(dist, 'pdf', 'iliopsoas-pain-running.en.quiz.a4.pdf');
+    const bytes = readFileSync(altered);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle]! ^ 0xff;
+    writeFileSync(altered, bytes);
+    rmSync(path.join(dist, 'site', '404.html'));
+    writeFileSync(path.join(dist, 'site', 'extra.html'), '<p>not in the manifest</p>');
+    const result = await careprint(['verify', dist]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('altered  pdf/iliopsoas-pain-running.en.quiz.a4.pdf');
+    expect(result.stderr).toContain('missing  site/404.html');
+    expect(result.stderr).toContain('extra    site/extra.html');
+  });
+});
+
+describe('atomic dist/', () => {
+  it('a build killed mid-way leaves the previous dist/ intact, and the next build cleans up after it', async () => {
+    // A library big enough that the build is still running when it is killed.
+    const content = path.join(work, 'big');
+    cpSync(path.join(ROOT, 'content'), content, { recursive: true });
+    for (let i = 0; i < 12; i++) cpSync(path.join(content, 'guides', 'iliopsoas-pain-running'), path.join(content, 'guides', `copy-${i}`), { recursive: true });
+    const dist = path.join(work, 'atomic', 'dist');
+    mkdirSync(path.dirname(dist), { recursive: true });
+    cpSync(path.join(work, 'a'), dist, { recursive: true });
+    const before = hashes(dist);
+    // A leftover from an earlier killed build.
+    mkdirSync(`${dist}.tmp-424242/pdf`, { recursive: true });
+    writeFileSync(`${dist}.tmp-424242/pdf/partial.pdf`, '%PDF-1.7 truncated');
+
+    const child = spawn(process.execPath, [BIN, 'build', content, '--out', dist, '--quiet'], { cwd: ROOT, stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const stillRunning = child.exitCode === null;
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(stillRunning, 'the build was still running when killed').toBe(true);
+    expect(hashes(dist)).toEqual(before);
+    expect((await careprint(['verify', dist])).code).toBe(0);
+
+    const again = await careprint(['build', content, '--out', dist, '--quiet']);
+    expect(again.code).toBe(0);
+    expect(readdirSync(path.dirname(dist)).sort()).toEqual(['dist']);
+    expect((await careprint(['verify', dist])).code).toBe(0);
+  });
+
+  it('a content error writes nothing and leaves dist/ as it was', async () => {
+    const content = path.join(work, 'broken');
+    cpSync(path.join(ROOT, 'content'), content, { recursive: true });
+    appendFileSync(path.join(content, 'guides/iliopsoas-pain-running/guide.md'), '\n:::unknown-box\nx\n:::\n');
+    const dist = path.join(work, 'atomic-2', 'dist');
+    mkdirSync(path.dirname(dist), { recursive: true });
+    cpSync(path.join(work, 'a'), dist, { recursive: true });
+    const before = hashes(dist);
+    const result = await careprint(['build', content, '--out', dist]);
+    expect(result.code).toBe(1);
+    expect(hashes(dist)).toEqual(before);
+    expect(existsSync(`${dist}.tmp-${process.pid}`)).toBe(false);
+  });
+});
