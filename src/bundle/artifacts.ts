@@ -44,7 +44,7 @@ function pdfDate(guide: CheckedGuide, clock: BuildClock): Date {
   return clock.sourceDate ?? new Date(`${guide.meta.review.last_reviewed}T00:00:00Z`);
 }
 
-export async function guideArtifacts(content: Content, guide: CheckedGuide, clock: BuildClock, site: SiteAssets, options: ArtifactOptions = {}): Promise<Artifact[]> {
+export async function guideArtifacts(content: Content, guide: CheckedGuide, clock: BuildClock, site: Pick<SiteAssets, 'css' | 'quizJs'>, options: ArtifactOptions = {}): Promise<Artifact[]> {
   const { config } = content;
   const primary = guide.lang === (config.languages[0] ?? 'en');
   const source = { guide: guide.slug, lang: guide.lang, version: guide.meta.version };

@@ -27,22 +27,14 @@ export interface Manifest {
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** Pure: the manifest for a set of artifacts, sorted by path so equal input gives equal bytes. */
-export function planManifest(artifacts: readonly Artifact[], versions: { careprint: string; release: string }): Manifest {
+/** Pure: the manifest for a build's files, sorted by path so equal input gives equal bytes. */
+export function planManifest(entries: readonly ManifestEntry[], versions: { careprint: string; release: string }): Manifest {
   const paths = new Set<string>();
-  for (const artifact of artifacts) {
-    if (paths.has(artifact.path)) throw new Error(`Two outputs would be written to ${artifact.path}`);
-    paths.add(artifact.path);
+  for (const entry of entries) {
+    if (paths.has(entry.path)) throw new Error(`Two outputs would be written to ${entry.path}`);
+    paths.add(entry.path);
   }
-  const files = [...artifacts]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((a) => ({
-      path: a.path,
-      bytes: a.data.length,
-      sha256: sha256(a.data),
-      mediaType: a.mediaType,
-      ...(a.source ? { guide: a.source.guide, lang: a.source.lang, version: a.source.version } : {}),
-    }));
+  const files = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { careprint: versions.careprint, release: versions.release, files };
 }
 

@@ -1,12 +1,11 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Artifact } from './plan.js';
 
 const TMP_PREFIX = '.tmp-';
 const OLD_PREFIX = '.old-';
 
 /** Remove temporary folders a killed build left beside `out`. */
-async function cleanLeftovers(out: string): Promise<void> {
+export async function cleanLeftovers(out: string): Promise<void> {
   const parent = path.dirname(out);
   const base = path.basename(out);
   let entries: string[] = [];
@@ -22,33 +21,55 @@ async function cleanLeftovers(out: string): Promise<void> {
   }
 }
 
+/** Where a bundle path ("pdf/x.pdf") lives under a folder. */
+export const fileIn = (root: string, bundlePath: string) => path.join(root, ...bundlePath.split('/'));
+
 /**
- * Write every artifact into a temporary sibling of `out`, then swap it in with renames. Until
- * the swap the previous `out` is untouched; a failure removes the temporary folder.
+ * dist/ written atomically: every file goes into a temporary sibling folder as soon as it is
+ * made (nothing is held in memory), and the folder is swapped in only once complete. Until then
+ * the previous dist/ is untouched; a crash or kill leaves only the temporary folder, which the
+ * next build removes.
  */
-export async function writeAtomically(out: string, artifacts: readonly Artifact[]): Promise<void> {
-  await cleanLeftovers(out);
-  const tmp = `${out}${TMP_PREFIX}${process.pid}`;
-  await mkdir(tmp, { recursive: true });
-  try {
-    for (const artifact of artifacts) {
-      const target = path.join(tmp, ...artifact.path.split('/'));
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, artifact.data);
-    }
-    // rename() cannot replace a non-empty folder: move the old one aside first.
-    const old = `${out}${OLD_PREFIX}${process.pid}`;
+export class AtomicWriter {
+  private constructor(
+    readonly out: string,
+    readonly tmp: string,
+  ) {}
+
+  static async open(out: string): Promise<AtomicWriter> {
+    await cleanLeftovers(out);
+    const tmp = `${out}${TMP_PREFIX}${process.pid}`;
+    await mkdir(tmp, { recursive: true });
+    return new AtomicWriter(out, tmp);
+  }
+
+  async write(bundlePath: string, data: Buffer): Promise<void> {
+    const target = fileIn(this.tmp, bundlePath);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, data);
+  }
+
+  async copyIn(bundlePath: string, from: string): Promise<void> {
+    const target = fileIn(this.tmp, bundlePath);
+    await mkdir(path.dirname(target), { recursive: true });
+    await copyFile(from, target);
+  }
+
+  /** Swap the finished folder in. rename() cannot replace a non-empty folder: move the old one aside first. */
+  async commit(): Promise<void> {
+    const old = `${this.out}${OLD_PREFIX}${process.pid}`;
     let hadOld = true;
     try {
-      await rename(out, old);
+      await rename(this.out, old);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       hadOld = false;
     }
-    await rename(tmp, out);
+    await rename(this.tmp, this.out);
     if (hadOld) await rm(old, { recursive: true, force: true });
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
+  }
+
+  async abort(): Promise<void> {
+    await rm(this.tmp, { recursive: true, force: true });
   }
 }

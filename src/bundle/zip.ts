@@ -1,9 +1,8 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-
-export interface ZipEntry {
-  path: string;
-  data: Buffer;
-}
 
 /**
  * A zip date whose DOS fields (which zip stores in "local time") read as the given UTC time in
@@ -17,20 +16,17 @@ function dosDate(utc: Date): Date {
 const ZIP_EPOCH = Date.UTC(1980, 0, 1);
 
 /**
- * A reproducible zip: entries sorted by path, one fixed timestamp, fixed permissions (0644),
- * no extended-timestamp field (it would carry the local offset), deflate at a fixed level.
+ * A reproducible zip, streamed from files on disk to a file (never whole in memory): entries
+ * sorted by path, one fixed timestamp, fixed permissions (0644), no extended-timestamp field
+ * (it would carry the local offset), deflate at a fixed level.
  */
-export function createZip(entries: readonly ZipEntry[], date: Date): Promise<Buffer> {
+export async function writeZip(target: string, entries: ReadonlyArray<{ path: string; file: string }>, date: Date): Promise<void> {
   const zip = new yazl.ZipFile();
   const mtime = dosDate(new Date(Math.max(date.getTime(), ZIP_EPOCH)));
   for (const entry of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    zip.addBuffer(entry.data, entry.path, { mtime, mode: 0o100644, compress: true, forceDosTimestamp: true } as yazl.Options & { forceDosTimestamp: boolean });
+    zip.addFile(entry.file, entry.path, { mtime, mode: 0o100644, compress: true, forceDosTimestamp: true } as yazl.Options & { forceDosTimestamp: boolean });
   }
   zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
+  await mkdir(path.dirname(target), { recursive: true });
+  await pipeline(zip.outputStream, createWriteStream(target));
 }

@@ -22,7 +22,9 @@ const ROOT_KNOWN = new Set(['careprint.yaml', 'guides']);
 
 export interface LoadOptions {
   /** Where report paths are relative to (default: process.cwd()). */
-  cwd?: string;
+  cwd?: string | undefined;
+  /** Load only the guide folders this accepts (a render worker needs one guide, not the library). */
+  only?: ((slug: string) => boolean) | undefined;
 }
 
 /** A file-less VFile for diagnostics about a folder or a file that could not be opened. */
@@ -207,6 +209,7 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   if (await exists(guidesDir)) {
     const folders = (await readdir(guidesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
     for (const folder of folders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (options.only && !options.only(folder.name)) continue;
       const folderPath = path.join(guidesDir, folder.name);
       const info = await lstat(folderPath);
       if (info.isSymbolicLink() || !info.isDirectory()) {

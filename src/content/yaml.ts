@@ -56,6 +56,8 @@ export function placeOfNode(region: YamlRegion, node: YamlNode | null | undefine
 
 /** Where a `%YAML` directive sits, read from the parser's own tokens (never a regex). */
 function directiveOffset(text: string): number | undefined {
+  // Tokenising costs as much as parsing: only do it when a directive could be there at all.
+  if (!text.includes('%YAML')) return undefined;
   for (const token of new Parser().parse(text)) {
     if (token.type === 'directive' && token.source.startsWith('%YAML')) return token.offset;
   }

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { build } from '../../build.js';
 import { FORMATS, type Format } from '../../diagnostics/format.js';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { progressReporter } from '../progress.js';
 import { printDiagnostics } from './check.js';
 
 export async function run(argv: string[]): Promise<ExitCode> {
@@ -18,6 +19,8 @@ export async function run(argv: string[]): Promise<ExitCode> {
       quiet: { type: 'boolean', default: false },
       'quiz-versions': { type: 'string' },
       'quiz-seed': { type: 'string' },
+      jobs: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 1) throw new UsageError(`expected at most one folder, got ${positionals.length}`);
@@ -26,13 +29,17 @@ export async function run(argv: string[]): Promise<ExitCode> {
   if (!existsSync(dir)) throw new UsageError(`no such folder: ${dir}`);
   const versions = values['quiz-versions'];
   if (versions !== undefined && !/^([1-9]|1\d|2[0-6])$/.test(versions)) throw new UsageError('--quiz-versions must be a whole number from 1 to 26');
-  const started = performance.now();
+  if (values.jobs !== undefined && !/^[1-9]\d*$/.test(values.jobs)) throw new UsageError('--jobs must be a whole number, 1 or more');
+  const progress = values.quiet ? undefined : progressReporter();
   const result = await build(dir, {
     strict: values.strict,
     out: values.out,
     only: values.only,
     ...(versions !== undefined ? { quizVersions: Number(versions) } : {}),
     ...(values['quiz-seed'] !== undefined ? { quizSeed: values['quiz-seed'] } : {}),
+    ...(values.jobs !== undefined ? { jobs: Number(values.jobs) } : {}),
+    ...(values['no-cache'] ? { cache: false as const } : {}),
+    ...(progress ? { onProgress: progress.update } : {}),
   });
   printDiagnostics(result.check.content.files, values.format as Format);
   if (!result.ok) {
@@ -40,8 +47,11 @@ export async function run(argv: string[]): Promise<ExitCode> {
     return EXIT.contentErrors;
   }
   if (!values.quiet) {
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    process.stderr.write(`careprint build: ${result.manifest.files.length} files written to ${path.relative(process.cwd(), result.out) || '.'} in ${seconds} s\n`);
+    const { stats } = result;
+    process.stderr.write(
+      `careprint build: ${stats.files} files written to ${path.relative(process.cwd(), result.out) || '.'} ` +
+        `(${stats.rendered} guides rendered, ${stats.cached} reused from cache) in ${(stats.milliseconds / 1000).toFixed(2)} s\n`,
+    );
   }
   return EXIT.ok;
 }

@@ -1,0 +1,86 @@
+/**
+ * Incremental and parallel builds: a rebuild with nothing changed renders nothing; an edit to one
+ * guide re-renders that guide only; a corrupt cache entry is caught by its digest and rebuilt;
+ * worker processes give the same bytes as one process.
+ */
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type BuildResult } from '../src/build.js';
+import { verifyBundle } from '../src/bundle/verify.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const work = mkdtempSync(path.join(os.tmpdir(), 'careprint-cache-'));
+const content = path.join(work, 'content');
+const cache = path.join(work, 'cache');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const ok = (result: BuildResult) => {
+  if (!result.ok) throw new Error('build failed');
+  return result;
+};
+const run = (out: string, extra: Parameters<typeof build>[1] = {}) => build(content, { out: path.join(work, out), cwd: work, today: '2026-11-27', cache, jobs: 1, ...extra }).then(ok);
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+beforeAll(() => {
+  cpSync(path.join(ROOT, 'content'), content, { recursive: true });
+  cpSync(path.join(content, 'guides/iliopsoas-pain-running'), path.join(content, 'guides/second-guide'), { recursive: true });
+  cpSync(path.join(content, 'guides/iliopsoas-pain-running'), path.join(content, 'guides/third-guide'), { recursive: true });
+});
+
+describe('incremental builds', () => {
+  it('renders everything cold, then nothing when nothing changed, with the same bytes', async () => {
+    const cold = await run('cold');
+    expect(cold.stats).toMatchObject({ guides: 3, rendered: 3, cached: 0 });
+    const again = await run('again');
+    expect(again.stats).toMatchObject({ guides: 3, rendered: 0, cached: 3 });
+    expect(readFileSync(path.join(work, 'again/manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, 'cold/manifest.json'), 'utf8'));
+    expect(readFileSync(path.join(work, 'again/careprint-1.0.0.zip')).equals(readFileSync(path.join(work, 'cold/careprint-1.0.0.zip')))).toBe(true);
+  });
+
+  it('re-renders only the guide that was edited', async () => {
+    appendFileSync(path.join(content, 'guides/second-guide/guide.md'), '\nOne more sentence for the second guide.\n');
+    const edited = await run('edited');
+    expect(edited.stats).toMatchObject({ rendered: 1, cached: 2 });
+    const manifest = edited.manifest.files;
+    const before = JSON.parse(readFileSync(path.join(work, 'cold/manifest.json'), 'utf8')) as { files: typeof manifest };
+    const changed = manifest.filter((f) => before.files.find((b) => b.path === f.path)?.sha256 !== f.sha256).map((f) => f.path);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const file of changed) expect(file).toMatch(/second-guide/);
+  });
+
+  it('re-renders everything when a site-wide file changes (careprint.yaml)', async () => {
+    const config = path.join(content, 'careprint.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('Riverside Physiotherapy Clinic', 'Riverside Physio'));
+    expect((await run('config')).stats).toMatchObject({ rendered: 3, cached: 0 });
+  });
+
+  it('detects a corrupt or truncated cache entry by its digest and rebuilds it, never ships it', async () => {
+    const pdfs = files(cache).filter((f) => f.endsWith('.handout.a4.pdf'));
+    expect(pdfs.length).toBeGreaterThan(0);
+    const victim = pdfs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+    writeFileSync(victim, readFileSync(victim).subarray(0, 1000));
+    const result = await run('repaired');
+    expect(result.stats.rendered).toBe(1);
+    expect((await verifyBundle(path.join(work, 'repaired'))).ok).toBe(true);
+    expect(readFileSync(path.join(work, 'repaired/manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, 'config/manifest.json'), 'utf8'));
+  });
+
+  it('ignores the cache with cache: false (--no-cache)', async () => {
+    expect((await run('nocache', { cache: false })).stats).toMatchObject({ rendered: 3, cached: 0 });
+  });
+});
+
+describe('parallel builds', () => {
+  it('gives byte-identical results with 2 worker processes and with 1', async () => {
+    const one = await run('one', { cache: false, jobs: 1 });
+    const two = await run('two', { cache: false, jobs: 2 });
+    expect(two.stats.rendered).toBe(3);
+    expect(JSON.stringify(two.manifest)).toBe(JSON.stringify(one.manifest));
+    expect(readFileSync(path.join(work, 'two/careprint-1.0.0.zip')).equals(readFileSync(path.join(work, 'one/careprint-1.0.0.zip')))).toBe(true);
+  });
+});
