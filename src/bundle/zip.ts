@@ -18,13 +18,16 @@ const ZIP_EPOCH = Date.UTC(1980, 0, 1);
 /**
  * A reproducible zip, streamed from files on disk to a file (never whole in memory): entries
  * sorted by path, one fixed timestamp, fixed permissions (0644), no extended-timestamp field
- * (it would carry the local offset), deflate at a fixed level.
+ * (it would carry the local offset); text deflated, already-compressed formats stored.
  */
 export async function writeZip(target: string, entries: ReadonlyArray<{ path: string; file: string }>, date: Date): Promise<void> {
   const zip = new yazl.ZipFile();
   const mtime = dosDate(new Date(Math.max(date.getTime(), ZIP_EPOCH)));
   for (const entry of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    zip.addFile(entry.file, entry.path, { mtime, mode: 0o100644, compress: true, forceDosTimestamp: true } as yazl.Options & { forceDosTimestamp: boolean });
+    // PDFs, fonts and bitmaps are compressed already: storing them costs nothing in size and
+    // saves deflating hundreds of megabytes on every build.
+    const compress = !/\.(pdf|woff2|png|jpe?g|zip)$/i.test(entry.path);
+    zip.addFile(entry.file, entry.path, { mtime, mode: 0o100644, compress, forceDosTimestamp: true } as yazl.Options & { forceDosTimestamp: boolean });
   }
   zip.end();
   await mkdir(path.dirname(target), { recursive: true });

@@ -1,0 +1,87 @@
+/**
+ * Build benchmark on a generated library (scripts/corpus.ts): cold build with 1 and 2 worker
+ * processes, no-op rebuild, one-guide edit, one-template edit, and peak memory at two library
+ * sizes, each through the real CLI in a fresh process, as medians over BENCH_RUNS runs.
+ *
+ *   npx tsx scripts/bench-build.ts            (BENCH_GUIDES=200, BENCH_RUNS=3)
+ * Prints a Markdown table (also written to docs/bench.md by scripts/bench.ts --write).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCorpus } from './corpus.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const GUIDES = Number(process.env.BENCH_GUIDES ?? 200);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const work = mkdtempSync(path.join(os.tmpdir(), 'careprint-benchbuild-'));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+
+/** One CLI build in a fresh process: wall time (ms) and peak resident memory of the main process (MB). */
+function timedBuild(corpus: string, args: string[], cache: string): { ms: number; mb: number } {
+  const out = path.join(work, 'dist');
+  const started = performance.now();
+  const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, path.join(ROOT, 'bin/careprint.js'), 'build', corpus, '--out', out, '--quiet', ...args], {
+    cwd: cache,
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`build failed: ${child.stderr}`);
+  const kb = Number(child.stderr.trim().split('\n').at(-1));
+  return { ms, mb: kb / 1024 };
+}
+
+function series(label: string, fn: () => { ms: number; mb: number }): { ms: number; mb: number } {
+  const samples = Array.from({ length: RUNS }, fn);
+  const result = { ms: median(samples.map((s) => s.ms)), mb: Math.max(...samples.map((s) => s.mb)) };
+  process.stderr.write(`${label}: median ${(result.ms / 1000).toFixed(2)} s, peak ${result.mb.toFixed(0)} MB\n`);
+  return result;
+}
+
+const corpus = path.join(work, 'corpus');
+generateCorpus(corpus, GUIDES);
+const cacheHome = path.join(work, 'home');
+execFileSync('mkdir', ['-p', cacheHome]);
+const clearCache = () => rmSync(path.join(cacheHome, '.cache'), { recursive: true, force: true });
+
+const cold1 = series(`cold build, ${GUIDES} guides, 1 worker`, () => (clearCache(), timedBuild(corpus, ['--jobs', '1'], cacheHome)));
+const cold2 = series(`cold build, ${GUIDES} guides, 2 workers`, () => (clearCache(), timedBuild(corpus, ['--jobs', '2'], cacheHome)));
+timedBuild(corpus, [], cacheHome); // fill the cache
+const noop = series('no-op rebuild', () => timedBuild(corpus, [], cacheHome));
+let edits = 0;
+const oneGuide = series('one-guide edit', () => {
+  appendFileSync(path.join(corpus, 'guides/guide-0001/guide.md'), `\nEdit ${++edits}.\n`);
+  return timedBuild(corpus, [], cacheHome);
+});
+const template = path.join(ROOT, 'templates/partials/disclaimer.md.hbs');
+const original = readFileSync(template, 'utf8');
+let templateEdit: { ms: number; mb: number };
+try {
+  templateEdit = series('one-template edit (disclaimer partial)', () => {
+    writeFileSync(template, `${original.trimEnd()}{{!-- bench ${++edits} --}}\n`);
+    return timedBuild(corpus, [], cacheHome);
+  });
+} finally {
+  writeFileSync(template, original);
+}
+const small = path.join(work, 'small');
+generateCorpus(small, Math.max(10, Math.round(GUIDES / 4)));
+const smallCold = series(`cold build, ${Math.max(10, Math.round(GUIDES / 4))} guides (memory)`, () => timedBuild(small, ['--no-cache'], cacheHome));
+rmSync(work, { recursive: true, force: true });
+
+const pct = (x: number) => `${((x / cold2.ms) * 100).toFixed(1)}%`;
+process.stdout.write(
+  [
+    `| build of ${GUIDES} guides (median of ${RUNS}, this 2-core machine) | time | vs cold | peak memory (main process) |`,
+    '| --- | ---: | ---: | ---: |',
+    `| cold, 1 worker | ${(cold1.ms / 1000).toFixed(2)} s | | ${cold1.mb.toFixed(0)} MB |`,
+    `| cold, 2 workers (default) | ${(cold2.ms / 1000).toFixed(2)} s | 100% | ${cold2.mb.toFixed(0)} MB |`,
+    `| no-op rebuild | ${(noop.ms / 1000).toFixed(2)} s | ${pct(noop.ms)} | ${noop.mb.toFixed(0)} MB |`,
+    `| one guide edited | ${(oneGuide.ms / 1000).toFixed(2)} s | ${pct(oneGuide.ms)} | ${oneGuide.mb.toFixed(0)} MB |`,
+    `| one shared template edited | ${(templateEdit.ms / 1000).toFixed(2)} s | ${pct(templateEdit.ms)} | ${templateEdit.mb.toFixed(0)} MB |`,
+    `| speed-up, 1 → 2 workers | ${(cold1.ms / cold2.ms).toFixed(2)}× | | |`,
+    `| cold, ${Math.max(10, Math.round(GUIDES / 4))} guides (memory growth check) | ${(smallCold.ms / 1000).toFixed(2)} s | | ${smallCold.mb.toFixed(0)} MB |`,
+  ].join('\n') + '\n',
+);
