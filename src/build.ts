@@ -26,6 +26,8 @@ export interface BuildOptions extends CheckOptions {
   jobs?: number;
   /** Reuse unchanged guides' outputs from this folder (default .cache/careprint); false ignores it. */
   cache?: string | false;
+  /** Build only shard `index` of `count` (1-based): every count-th guide in slug order. */
+  shard?: { index: number; count: number } | undefined;
   /** Told when each guide is done (for progress display). */
   onProgress?: (event: { done: number; total: number; slug: string; cached: boolean }) => void;
 }
@@ -48,6 +50,15 @@ export const zipName = (release: string) => `careprint-${release}.zip`;
 function contentDate(guides: readonly CheckedGuide[]): Date {
   const latest = guides.map((g) => g.meta.review.last_reviewed).sort().at(-1);
   return latest ? new Date(`${latest}T00:00:00Z`) : new Date(Date.UTC(1980, 0, 1));
+}
+
+/** The release zip of a finished bundle folder: the manifest and every file it lists. */
+export async function writeBundleZip(folder: string, manifest: Manifest): Promise<void> {
+  await writeZip(
+    fileIn(folder, zipName(manifest.release)),
+    ['manifest.json', ...manifest.files.map((f) => f.path)].map((p) => ({ path: p, file: fileIn(folder, p) })),
+    new Date(manifest.date),
+  );
 }
 
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): BuildClock {
@@ -88,8 +99,13 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   const result = await check(dir, options);
   if (result.errors > 0) return { ok: false, check: result };
   const { content } = result;
-  const guides = content.guides.filter(isChecked).filter((g) => !options.only?.length || options.only.includes(g.slug));
-  const slugs = [...new Set(guides.map((g) => g.slug))];
+  const checked = content.guides.filter(isChecked);
+  const guides = checked.filter((g) => !options.only?.length || options.only.includes(g.slug));
+  const allSlugs = [...new Set(guides.map((g) => g.slug))].sort();
+  // A shard takes every count-th guide; the site-wide pages (index, 404, assets) are the same in
+  // every shard, so `careprint merge` can put the shards back together byte for byte.
+  const slugs = options.shard ? allSlugs.filter((_, i) => i % options.shard!.count === options.shard!.index - 1) : allSlugs;
+  const bundleDate = clockFromEnv().sourceDate ?? contentDate(checked);
   const clock = clockFromEnv();
   const site = siteAssets();
   const out = path.resolve(cwd, options.out ?? 'dist');
@@ -142,22 +158,18 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       await writer.write(artifact.path, artifact.data);
       entries.push({ path: artifact.path, bytes: artifact.data.length, sha256: sha256(artifact.data), mediaType: artifact.mediaType });
     }
-    const manifest = planManifest(entries, { careprint: VERSION, release: content.config.version });
-    const manifestData = serializeManifest(manifest);
-    await writer.write('manifest.json', manifestData);
+    const manifest = planManifest(entries, { careprint: VERSION, release: content.config.version, date: bundleDate });
+    await writer.write('manifest.json', serializeManifest(manifest));
     // The release zip holds every file and the manifest, read back from disk; its date is fixed.
-    await writeZip(
-      fileIn(writer.tmp, zipName(content.config.version)),
-      ['manifest.json', ...manifest.files.map((f) => f.path)].map((p) => ({ path: p, file: fileIn(writer.tmp, p) })),
-      clock.sourceDate ?? contentDate(guides),
-    );
+    // A shard makes none: `careprint merge` zips the whole bundle.
+    if (!options.shard) await writeBundleZip(writer.tmp, manifest);
     await writer.commit();
     return {
       ok: true,
       check: result,
       manifest,
       out,
-      stats: { guides: slugs.length, rendered, cached, files: manifest.files.length + 2, milliseconds: performance.now() - started },
+      stats: { guides: slugs.length, rendered, cached, files: manifest.files.length + (options.shard ? 1 : 2), milliseconds: performance.now() - started },
     };
   } catch (error) {
     await writer.abort();

@@ -6,14 +6,17 @@ const COMMANDS = {
   build: () => import('./commands/build.js'),
   render: () => import('./commands/render.js'),
   verify: () => import('./commands/verify.js'),
+  merge: () => import('./commands/merge.js'),
 } as const satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<ExitCode> }>>;
 
 const USAGE = `Usage: careprint <command> [options]
 
 Commands:
   check [dir] [--strict] [--format pretty|json|github]   validate content; print diagnostics
-  build [dir] [--strict] [--out dist]                    check, then write the bundle to dist/
+  build [dir] [--strict] [--out dist] [--jobs N] [--no-cache] [--shard i/n] [--quiet]
+                                                         check, then write the bundle to dist/
   verify [dist]                                          recompute the manifest's checksums
+  merge <shard-dir>... --out dist                        combine shard builds into one bundle
   render <file.md> --to pdf|html [-o out] [--paper a4|letter] [--large-print]
                                                          render one Markdown file
 

@@ -21,6 +21,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
       'quiz-seed': { type: 'string' },
       jobs: { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
+      shard: { type: 'string' },
     },
   });
   if (positionals.length > 1) throw new UsageError(`expected at most one folder, got ${positionals.length}`);
@@ -30,6 +31,8 @@ export async function run(argv: string[]): Promise<ExitCode> {
   const versions = values['quiz-versions'];
   if (versions !== undefined && !/^([1-9]|1\d|2[0-6])$/.test(versions)) throw new UsageError('--quiz-versions must be a whole number from 1 to 26');
   if (values.jobs !== undefined && !/^[1-9]\d*$/.test(values.jobs)) throw new UsageError('--jobs must be a whole number, 1 or more');
+  const shardMatch = values.shard === undefined ? undefined : /^([1-9]\d*)\/([1-9]\d*)$/.exec(values.shard);
+  if (values.shard !== undefined && (!shardMatch || Number(shardMatch[1]) > Number(shardMatch[2]))) throw new UsageError('--shard is i/n with 1 <= i <= n, e.g. 1/2');
   const progress = values.quiet ? undefined : progressReporter();
   const result = await build(dir, {
     strict: values.strict,
@@ -39,6 +42,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     ...(values['quiz-seed'] !== undefined ? { quizSeed: values['quiz-seed'] } : {}),
     ...(values.jobs !== undefined ? { jobs: Number(values.jobs) } : {}),
     ...(values['no-cache'] ? { cache: false as const } : {}),
+    ...(shardMatch ? { shard: { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } } : {}),
     ...(progress ? { onProgress: progress.update } : {}),
   });
   printDiagnostics(result.check.content.files, values.format as Format);

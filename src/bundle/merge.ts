@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeBundleZip } from '../build.js';
+import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './plan.js';
+import { verifyBundle } from './verify.js';
+import { AtomicWriter, fileIn } from './write.js';
+
+/**
+ * Combine shard builds (`build --shard i/n`) into one bundle, the same bytes as a single build:
+ * every shard is verified first, files that several shards carry (the index, 404 and assets) must
+ * be identical, the versions and the bundle date must agree; then one manifest and one zip.
+ */
+export async function mergeShards(shardDirs: readonly string[], out: string): Promise<Manifest> {
+  const manifests: Manifest[] = [];
+  for (const dir of shardDirs) {
+    const verified = await verifyBundle(dir);
+    if (!verified.ok) throw new Error(`${dir} is not a complete shard (${verified.error ?? `${verified.missing.length} missing, ${verified.altered.length} altered, ${verified.extra.length} extra`})`);
+    manifests.push(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest);
+  }
+  const first = manifests[0];
+  if (!first) throw new Error('no shard folders given');
+  for (const [i, manifest] of manifests.entries()) {
+    for (const key of ['careprint', 'release', 'date'] as const) {
+      if (manifest[key] !== first[key]) throw new Error(`${shardDirs[i]} was built with ${key} ${manifest[key]}, ${shardDirs[0]} with ${first[key]}`);
+    }
+  }
+  const entries = new Map<string, { entry: ManifestEntry; dir: string }>();
+  for (const [i, manifest] of manifests.entries()) {
+    for (const entry of manifest.files) {
+      const seen = entries.get(entry.path);
+      if (seen && seen.entry.sha256 !== entry.sha256) throw new Error(`${entry.path} differs between ${seen.dir} and ${shardDirs[i]}`);
+      if (!seen) entries.set(entry.path, { entry, dir: shardDirs[i]! });
+    }
+  }
+  const writer = await AtomicWriter.open(out);
+  try {
+    for (const { entry, dir } of entries.values()) await writer.copyIn(entry.path, fileIn(dir, entry.path));
+    const manifest = planManifest(
+      [...entries.values()].map((e) => e.entry),
+      { careprint: first.careprint, release: first.release, date: new Date(first.date) },
+    );
+    await writer.write('manifest.json', serializeManifest(manifest));
+    await writeBundleZip(writer.tmp, manifest);
+    await writer.commit();
+    return manifest;
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
