@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** One output file of a build, fully rendered, with where it came from. */
 export interface Artifact {
   /** Path inside dist/, with forward slashes. */
@@ -26,8 +24,6 @@ export interface Manifest {
   date: string;
   files: ManifestEntry[];
 }
-
-export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Pure: the manifest for a build's files, sorted by path so equal input gives equal bytes. */
 export function planManifest(entries: readonly ManifestEntry[], versions: { careprint: string; release: string; date: Date }): Manifest {
