@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fromHtml } from 'hast-util-from-html';
-import type { Element, Root as HastRoot } from 'hast';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
 import { isChecked } from '../src/compose/compose.js';
@@ -13,6 +12,7 @@ import { formatDate } from '../src/compose/dates.js';
 import { loadContent } from '../src/content/load.js';
 import type { Content } from '../src/content/model.js';
 import { readPdf, type ReadPdf } from './helpers/pdf-read.js';
+import { elements } from './helpers/html.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -25,19 +25,6 @@ let out: string;
 let result: BuildResult;
 let content: Content;
 
-function elements(tree: HastRoot | Element): Element[] {
-  const found: Element[] = [];
-  const walk = (node: HastRoot | Element) => {
-    for (const child of node.children) {
-      if (child.type === 'element') {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(tree);
-  return found;
-}
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'careprint-build-'));

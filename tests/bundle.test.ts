@@ -4,12 +4,12 @@
  * a build that, killed or failing, never leaves a broken dist/.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashes } from './helpers/files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin/careprint.js');
@@ -17,18 +17,6 @@ const run = promisify(execFile);
 const work = mkdtempSync(path.join(os.tmpdir(), 'careprint-bundle-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function hashes(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const full = path.join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const careprint = (args: string[], env: Record<string, string> = {}, cwd = ROOT) =>
   run(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env } }).then(

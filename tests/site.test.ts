@@ -11,12 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Element, Root as HastRoot } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { launchChromium } from './helpers/browser.js';
+import { elements } from './helpers/html.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const work = mkdtempSync(path.join(os.tmpdir(), 'careprint-site-'));
@@ -37,20 +37,6 @@ function pagesOf(dist: string): string[] {
   return out;
 }
 
-function elements(tree: HastRoot | Element): Element[] {
-  const found: Element[] = [];
-  const walk = (node: HastRoot | Element) => {
-    for (const child of node.children) {
-      if (child.type === 'element') {
-        found.push(child);
-        walk(child);
-        if (child.content) walk(child.content as unknown as Element);
-      }
-    }
-  };
-  walk(tree);
-  return found;
-}
 
 beforeAll(async () => {
   for (const [content, out] of [

@@ -3,7 +3,7 @@ import { toString } from 'mdast-util-to-string';
 import { VFile } from 'vfile';
 import type { Config } from '../config/schema.js';
 import type { GlossaryEntry } from '../content/schemas.js';
-import { INSTRUCTIONS } from '../quiz/options.js';
+import { questionFacts } from '../quiz/options.js';
 import { quizVersions, type QuizVersion } from '../quiz/versions.js';
 import type { Content, GuideDoc } from '../content/model.js';
 import { markdown } from '../pipeline/processor.js';
@@ -43,24 +43,15 @@ export function guideBody(guide: CheckedGuide): RootContent[] {
 /** Question data for the quiz templates, in one version's order. */
 function quizData(guide: CheckedGuide, version: QuizVersion, guideHref: string, sectionPages: ReadonlyMap<string, number> | undefined) {
   return version.questions.map(({ question, options, correct }, index) => {
-    const heading = guide.headings.find((h) => h.slug === question.section);
-    const right = new Set(correct);
+    const { sectionSlug, ...facts } = questionFacts(question, options, correct, guide.headings, guideHref);
     return {
       number: index + 1,
       id: question.id,
-      prompt: question.prompt,
-      instruction: INSTRUCTIONS[question.type],
+      ...facts,
       // Box shape on paper: round for one answer, square for several.
       box: question.type === 'multiple' ? 'square' : 'round',
       options: options.map((o) => ({ text: o.text })),
-      answerText: options
-        .filter((o) => right.has(o.id))
-        .map((o) => o.text)
-        .join('; '),
-      explanation: question.explanation ?? null,
-      sectionTitle: heading?.text ?? null,
-      sectionHref: heading ? `${guideHref}#${heading.slug}` : null,
-      sectionPage: heading ? (sectionPages?.get(heading.slug)?.toString() ?? null) : null,
+      sectionPage: sectionSlug ? (sectionPages?.get(sectionSlug)?.toString() ?? null) : null,
     };
   });
 }

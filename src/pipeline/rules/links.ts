@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import { visit } from 'unist-util-visit';
 import type { GuideDoc } from '../../content/model.js';
 import { imageInfo, MAX_IMAGE_PIXELS } from '../../content/images.js';

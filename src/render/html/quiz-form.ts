@@ -3,7 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { CheckedGuide } from '../../compose/compose.js';
 import { TEMPLATES_DIR } from '../../compose/templates.js';
-import { INSTRUCTIONS } from '../../quiz/options.js';
+import { questionFacts } from '../../quiz/options.js';
 import type { QuizVersion } from '../../quiz/versions.js';
 
 interface FormData {
@@ -37,23 +37,14 @@ const safeId = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.codePo
 export function renderQuizForm(guide: CheckedGuide, version: QuizVersion, guideHref: string): string {
   form ??= Handlebars.create().compile<FormData>(readFileSync(path.join(TEMPLATES_DIR, 'quiz-form.html.hbs'), 'utf8'), { strict: true });
   const questions = version.questions.map(({ question, options, correct }, index) => {
-    const heading = guide.headings.find((h) => h.slug === question.section);
-    const right = new Set(correct);
+    const { sectionSlug: _slug, ...facts } = questionFacts(question, options, correct, guide.headings, guideHref);
     return {
       number: index + 1,
       id: safeId(question.id),
       type: question.type,
       inputType: question.type === 'multiple' ? ('checkbox' as const) : ('radio' as const),
-      prompt: question.prompt,
-      instruction: INSTRUCTIONS[question.type],
       answer: correct.map(safeId).join(' '),
-      answerText: options
-        .filter((o) => right.has(o.id))
-        .map((o) => o.text)
-        .join('; '),
-      explanation: question.explanation ?? null,
-      sectionTitle: heading?.text ?? null,
-      sectionHref: heading ? `${guideHref}#${heading.slug}` : null,
+      ...facts,
       options: options.map((o) => ({ id: safeId(o.id), text: o.text })),
     };
   });

@@ -163,7 +163,7 @@ function titleBlock(node: ContainerDirective, state: PdfState): void {
 }
 
 export function containerDirective(node: ContainerDirective, state: PdfState): void {
-  const { layout, theme, doc } = state;
+  const { layout, theme } = state;
   if (isCallout(node.name)) {
     callout(node, node.name, state);
     return;
