@@ -65,19 +65,17 @@ describe('fixture set', () => {
   });
 });
 
-async function run(fixture: FixtureCase) {
-  const materialised = materialiseCase(fixture);
+/** Check a materialised fixture folder with its case's settings, then remove the folder. */
+async function checkFixture(materialised: ReturnType<typeof materialise>, setup: { strict: boolean; today?: string | undefined }) {
   try {
-    const result = await check(materialised.contentDir, {
-      strict: fixture.expect.strict,
-      today: fixture.expect.today ?? DEFAULT_TODAY,
-      cwd: materialised.contentDir,
-    });
+    const result = await check(materialised.contentDir, { strict: setup.strict, today: setup.today ?? DEFAULT_TODAY, cwd: materialised.contentDir });
     return { result, diagnostics: diagnosticsOf(result, materialised.contentDir) };
   } finally {
     materialised.cleanup();
   }
 }
+
+const run = (fixture: FixtureCase) => checkFixture(materialiseCase(fixture), fixture.expect);
 
 describe.each(cases.map((c) => [c.name, c] as const))('rules/%s', (_name, fixture) => {
   const { rule, severity, file, line, column, alsoAllowed } = fixture.expect;
@@ -104,19 +102,10 @@ describe.each(cases.map((c) => [c.name, c] as const))('rules/%s', (_name, fixtur
 
 describe.each(validCases.map((c) => [c.name, c] as const))('valid/%s', (_name, variant) => {
   it('reports nothing', async () => {
-    const materialised = materialise(variant);
-    try {
-      const result = await check(materialised.contentDir, {
-        strict: variant.setup.strict,
-        today: variant.setup.today ?? DEFAULT_TODAY,
-        cwd: materialised.contentDir,
-      });
-      expect(diagnosticsOf(result, materialised.contentDir).map(describeDiagnostic)).toEqual([]);
-      expect(result.errors).toBe(0);
-      expect(result.warnings).toBe(0);
-    } finally {
-      materialised.cleanup();
-    }
+    const { result, diagnostics } = await checkFixture(materialise(variant), variant.setup);
+    expect(diagnostics.map(describeDiagnostic)).toEqual([]);
+    expect(result.errors).toBe(0);
+    expect(result.warnings).toBe(0);
   });
 });
 
