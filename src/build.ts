@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import pMap from 'p-map';
+import type { VFile } from 'vfile';
 import { siteArtifacts, type BuildClock } from './bundle/artifacts.js';
 import { RenderCache, digestOf, sha256, toolchainDigest } from './bundle/cache.js';
+import { runGuideTask, type GuideCheck, type GuideSummary, type GuideTask, type GuideTaskResult } from './bundle/guide-task.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
-import { renderGuide, type RenderResult, type RenderTask } from './bundle/render-job.js';
 import { AtomicWriter, fileIn } from './bundle/write.js';
 import { writeZip } from './bundle/zip.js';
-import { check, type CheckOptions, type CheckResult } from './check.js';
-import { isChecked, type CheckedGuide } from './compose/compose.js';
-import type { Content } from './content/model.js';
+import { todayUtc, type CheckOptions } from './check.js';
+import { guideFolderNames, loadContent } from './content/load.js';
+import { countErrors } from './diagnostics/report.js';
+import { fromWire } from './diagnostics/wire.js';
+import { RULES } from './pipeline/rules/index.js';
 import { siteAssets } from './render/html/assets.js';
 import { VERSION } from './version.js';
 
@@ -22,9 +26,9 @@ export interface BuildOptions extends CheckOptions {
   quizVersions?: number;
   /** Seed for the shuffled versions (overrides careprint.yaml). */
   quizSeed?: string;
-  /** Worker processes for rendering (default: one per core; 1 renders in this process). */
+  /** Worker processes for checking and rendering (default: one per core). */
   jobs?: number;
-  /** Reuse unchanged guides' outputs from this folder (default .cache/careprint); false ignores it. */
+  /** Reuse unchanged guides' checks and outputs from this folder (default .cache/careprint); false ignores it. */
   cache?: string | false;
   /** Build only shard `index` of `count` (1-based): every count-th guide in slug order. */
   shard?: { index: number; count: number } | undefined;
@@ -40,14 +44,21 @@ export interface BuildStats {
   milliseconds: number;
 }
 
+/** The check a build runs over the whole library: every diagnostic, on its file. */
+export interface BuildCheck {
+  files: VFile[];
+  errors: number;
+  warnings: number;
+}
+
 export type BuildResult =
-  | { ok: false; check: CheckResult }
-  | { ok: true; check: CheckResult; manifest: Manifest; out: string; stats: BuildStats };
+  | { ok: false; check: BuildCheck }
+  | { ok: true; check: BuildCheck; manifest: Manifest; out: string; stats: BuildStats };
 
 export const zipName = (release: string) => `careprint-${release}.zip`;
 
 /** The date of the content itself (its latest review), for builds without SOURCE_DATE_EPOCH. */
-function contentDate(guides: readonly CheckedGuide[]): Date {
+function contentDate(guides: readonly GuideSummary[]): Date {
   const latest = guides.map((g) => g.meta.review.last_reviewed).sort().at(-1);
   return latest ? new Date(`${latest}T00:00:00Z`) : new Date(Date.UTC(1980, 0, 1));
 }
@@ -61,6 +72,17 @@ export async function writeBundleZip(folder: string, manifest: Manifest): Promis
   );
 }
 
+/** Phase timings on stderr when CAREPRINT_TIMINGS is set (for profiling a build). */
+function phaseTimer(started: number): (label: string) => void {
+  let last = started;
+  return (label) => {
+    if (!process.env.CAREPRINT_TIMINGS) return;
+    const now = performance.now();
+    process.stderr.write(`careprint timing: ${label} ${(now - last).toFixed(0)} ms\n`);
+    last = now;
+  };
+}
+
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): BuildClock {
   const epoch = env.SOURCE_DATE_EPOCH;
   return { sourceDate: epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : undefined };
@@ -72,104 +94,182 @@ function digestFiles(files: readonly string[], base: string): string {
   return hash.digest('hex');
 }
 
+/** Regular files under a folder, sorted, recursively (links are listed as what they point to). */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => (entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return filesUnder(full);
+      return entry.isFile() || entry.isSymbolicLink() ? [full] : [];
+    });
+}
+
+function safeDigestFiles(files: readonly string[], base: string): string {
+  try {
+    return digestFiles(files, base);
+  } catch {
+    // An unreadable file (a dangling link, say): never a cache hit; the check reports it.
+    return `unreadable-${Math.random()}`;
+  }
+}
+
+/** A cached check is only good while the guides its anchors were checked against are unchanged. */
+interface CachedCheck {
+  check: GuideCheck;
+  linked: Record<string, string>;
 }
 
 /**
- * What one guide's outputs are made from: its folder (text, quiz, images), the site-wide files
- * (careprint.yaml, glossaries), careprint itself, and the build's options and date.
- */
-function guideCacheKey(content: Content, slug: string, shared: string, extra: unknown): string {
-  const folder = path.join(content.root, 'guides', slug);
-  // The slug is part of every output name and URL: two guides with the same files differ.
-  return digestOf({ shared, slug, guide: digestFiles(filesUnder(folder).filter((f) => statSync(f).isFile()), folder), extra });
-}
-
-/**
- * Check, then render every output and swap the new dist/ in. Content errors stop the build
- * before anything is written. Guides render in a pool of worker processes, each writing its files
- * straight to the temporary folder; unchanged guides are copied from the cache instead.
+ * Check every guide, render the wanted ones, and swap the new dist/ in. Each guide is one task
+ * for a pool of worker processes: it is checked (the rules `careprint check` runs, with the
+ * library's config and glossary) and, unless it has errors, rendered straight into the
+ * temporary folder. Unchanged guides reuse their check and outputs from the cache. Content
+ * errors anywhere stop the build and leave dist/ as it was.
  */
 export async function build(dir: string, options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
+  const phase = phaseTimer(started);
   const cwd = options.cwd ?? process.cwd();
-  const result = await check(dir, options);
-  if (result.errors > 0) return { ok: false, check: result };
-  const { content } = result;
-  const checked = content.guides.filter(isChecked);
-  const guides = checked.filter((g) => !options.only?.length || options.only.includes(g.slug));
-  const allSlugs = [...new Set(guides.map((g) => g.slug))].sort();
+  const today = options.today ?? todayUtc();
+  const strict = options.strict ?? false;
+  // The library's frame (config, glossaries, the root and guides/ entries), checked once here.
+  const frame = await loadContent(dir, { cwd, frameOnly: true });
+  for (const rule of RULES) rule({ content: frame, strict, today });
+  const root = frame.root;
+  const folders = await guideFolderNames(root);
+  const selected = folders.filter((slug) => !options.only?.length || options.only.includes(slug));
   // A shard takes every count-th guide; the site-wide pages (index, 404, assets) are the same in
   // every shard, so `careprint merge` can put the shards back together byte for byte.
-  const slugs = options.shard ? allSlugs.filter((_, i) => i % options.shard!.count === options.shard!.index - 1) : allSlugs;
-  const bundleDate = clockFromEnv().sourceDate ?? contentDate(checked);
+  const renderSlugs = new Set(options.shard ? selected.filter((_, i) => i % options.shard!.count === options.shard!.index - 1) : selected);
+
   const clock = clockFromEnv();
   const site = siteAssets();
   const out = path.resolve(cwd, options.out ?? 'dist');
   const cache = options.cache === false ? undefined : new RenderCache(path.resolve(cwd, options.cache ?? '.cache/careprint'));
-  const siteFiles = filesUnder(content.root).filter((f) => path.dirname(f) === content.root);
-  const shared = digestOf({ toolchain: toolchainDigest(), careprint: VERSION, site: digestFiles(siteFiles, content.root) });
+  const rootFiles = readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isFile() || e.isSymbolicLink())
+    .map((e) => path.join(root, e.name))
+    .sort();
+  const folderFiles = new Map(folders.map((slug) => [slug, filesUnder(path.join(root, 'guides', slug))]));
+  const folderDigest = new Map(folders.map((slug) => [slug, safeDigestFiles(folderFiles.get(slug)!, path.join(root, 'guides', slug))]));
+  const rootDigest = safeDigestFiles(rootFiles, root);
+  const toolchain = toolchainDigest();
+  // Link checks look at which files exist anywhere in the library: any file added or removed
+  // invalidates every cached check.
+  const listing = digestOf([...rootFiles, ...[...folderFiles.values()].flat()].map((f) => path.relative(root, f)));
+  const checkBase = { toolchain, careprint: VERSION, root: rootDigest, listing, today, strict };
+  const shared = digestOf({ toolchain, careprint: VERSION, site: rootDigest });
   const artifactOptions = { quizVersions: options.quizVersions, quizSeed: options.quizSeed };
   const extra = { options: artifactOptions, date: clock.sourceDate?.getTime() ?? null, assets: [site.css, site.quizJs] };
+  // What one guide's outputs are made from: its folder (text, quiz, images), the site-wide files
+  // (careprint.yaml, glossaries), careprint itself, and the build's options and date. The slug is
+  // part of every output name and URL: two guides with the same files differ.
+  const renderKey = (slug: string) => digestOf({ shared, slug, guide: folderDigest.get(slug), extra });
+  const checkKey = (slug: string) => digestOf({ ...checkBase, slug, guide: folderDigest.get(slug) });
+  phase('read and digest');
 
   const writer = await AtomicWriter.open(out);
   const entries: ManifestEntry[] = [];
+  const checks = new Map<string, GuideCheck>();
   let rendered = 0;
   let cached = 0;
   let done = 0;
   const finish = (slug: string, fromCache: boolean) => {
     done += 1;
-    options.onProgress?.({ done, total: slugs.length, slug, cached: fromCache });
+    options.onProgress?.({ done, total: renderSlugs.size, slug, cached: fromCache });
   };
   try {
-    const tasks: RenderTask[] = [];
-    for (const slug of slugs) {
-      const key = guideCacheKey(content, slug, shared, extra);
-      const hit = cache ? await cache.read(key) : undefined;
+    // Cache lookups read and verify every cached file: many guides at once keeps the disk busy.
+    const lookups = await pMap(
+      folders,
+      async (slug) => {
+        let hitCheck = cache ? await cache.readCheck<CachedCheck>(checkKey(slug)) : undefined;
+        if (hitCheck && Object.entries(hitCheck.linked).some(([other, digest]) => folderDigest.get(other) !== digest)) hitCheck = undefined;
+        const wanted = renderSlugs.has(slug) && !(hitCheck && hitCheck.check.errors > 0);
+        const hit = wanted && cache ? await cache.read(renderKey(slug)) : undefined;
+        if (hit) await Promise.all(hit.map(({ file, path: bundlePath }) => writer.linkIn(bundlePath, file)));
+        return { slug, hitCheck, wanted, hit };
+      },
+      { concurrency: 8 },
+    );
+    const tasks: GuideTask[] = [];
+    for (const { slug, hitCheck, wanted, hit } of lookups) {
+      if (hitCheck) checks.set(slug, hitCheck.check);
+      let render: GuideTask['render'];
       if (hit) {
-        for (const { file, ...entry } of hit) {
-          await writer.copyIn(entry.path, file);
-          entries.push(entry);
-        }
+        for (const { file: _file, ...entry } of hit) entries.push(entry);
         cached += 1;
         finish(slug, true);
-        continue;
+      } else if (wanted) {
+        render = {
+          outDir: writer.tmp,
+          cacheDir: cache?.dir ?? null,
+          cacheKey: renderKey(slug),
+          sourceDate: clock.sourceDate?.getTime() ?? null,
+          site: { css: site.css, quizJs: site.quizJs },
+          options: artifactOptions,
+        };
       }
-      tasks.push({
-        contentDir: content.root,
-        cwd,
-        slug,
-        outDir: writer.tmp,
-        cacheDir: cache?.dir ?? null,
-        cacheKey: key,
-        sourceDate: clock.sourceDate?.getTime() ?? null,
-        site: { css: site.css, quizJs: site.quizJs },
-        options: artifactOptions,
-      });
+      if (!hitCheck || render) tasks.push({ contentDir: root, cwd, slug, check: hitCheck ? undefined : { today, strict }, render });
     }
-    for (const rendering of await renderAll(tasks, options.jobs ?? availableParallelism(), (r) => finish(r.slug, false))) {
-      entries.push(...rendering.entries);
-      rendered += 1;
+    phase('cache lookup');
+    const onDone = (result: GuideTaskResult) => {
+      if (result.entries) finish(result.slug, false);
+    };
+    for (const result of await runTasks(tasks, options.jobs ?? availableParallelism(), onDone)) {
+      if (result.check) {
+        checks.set(result.slug, result.check);
+        const linked = Object.fromEntries(result.check.linked.map((other) => [other, folderDigest.get(other) ?? '']));
+        await cache?.writeCheck(checkKey(result.slug), { check: result.check, linked } satisfies CachedCheck);
+      }
+      if (result.entries) {
+        entries.push(...result.entries);
+        rendered += 1;
+      }
     }
-    for (const artifact of siteArtifacts(content, guides, site)) {
+    phase('check and render');
+
+    const guideFiles = folders.flatMap((slug) => fromWire(checks.get(slug)?.files ?? []));
+    const errors = countErrors(frame.files) + countErrors(guideFiles);
+    const files = [...frame.files, ...guideFiles];
+    const warnings = files.reduce((n, f) => n + f.messages.length, 0) - errors;
+    const check: BuildCheck = { files, errors, warnings };
+    if (errors > 0) {
+      await writer.abort();
+      return { ok: false, check };
+    }
+    const summaries = folders.flatMap((slug) => checks.get(slug)?.summaries ?? []);
+    const listed = summaries.filter((g) => selected.includes(g.slug));
+    for (const artifact of siteArtifacts(frame, listed, site)) {
       await writer.write(artifact.path, artifact.data);
       entries.push({ path: artifact.path, bytes: artifact.data.length, sha256: sha256(artifact.data), mediaType: artifact.mediaType });
     }
-    const manifest = planManifest(entries, { careprint: VERSION, release: content.config.version, date: bundleDate });
-    await writer.write('manifest.json', serializeManifest(manifest));
+    const bundleDate = clock.sourceDate ?? contentDate(summaries);
+    const manifest = planManifest(entries, { careprint: VERSION, release: frame.config.version, date: bundleDate });
+    const manifestData = serializeManifest(manifest);
+    await writer.write('manifest.json', manifestData);
+    phase('site and manifest');
     // The release zip holds every file and the manifest, read back from disk; its date is fixed.
-    // A shard makes none: `careprint merge` zips the whole bundle.
-    if (!options.shard) await writeBundleZip(writer.tmp, manifest);
+    // The same manifest means the same zip: reuse the last one. A shard makes none: `careprint
+    // merge` zips the whole bundle.
+    if (!options.shard) {
+      const zipKey = digestOf({ toolchain, manifest: sha256(manifestData) });
+      const zipPath = fileIn(writer.tmp, zipName(manifest.release));
+      if (!(cache && (await cache.linkZip(zipKey, zipPath)))) {
+        await writeBundleZip(writer.tmp, manifest);
+        await cache?.keepZip(zipKey, zipPath);
+      }
+    }
+    phase('zip');
     await writer.commit();
+    phase('commit');
     return {
       ok: true,
-      check: result,
+      check,
       manifest,
       out,
-      stats: { guides: slugs.length, rendered, cached, files: manifest.files.length + (options.shard ? 1 : 2), milliseconds: performance.now() - started },
+      stats: { guides: renderSlugs.size, rendered, cached, files: manifest.files.length + (options.shard ? 1 : 2), milliseconds: performance.now() - started },
     };
   } catch (error) {
     await writer.abort();
@@ -177,13 +277,13 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   }
 }
 
-/** Render tasks in a pool of worker processes (or in this thread for one job or little work); results in task order. */
-async function renderAll(tasks: RenderTask[], jobs: number, onDone: (result: RenderResult) => void): Promise<RenderResult[]> {
+/** Run guide tasks in a pool of worker processes (or in this process when there is only one); results in task order. */
+async function runTasks(tasks: GuideTask[], jobs: number, onDone: (result: GuideTaskResult) => void): Promise<GuideTaskResult[]> {
   if (tasks.length === 0) return [];
-  if (jobs <= 1 || tasks.length < 2) {
-    const results: RenderResult[] = [];
+  if (tasks.length < 2) {
+    const results: GuideTaskResult[] = [];
     for (const task of tasks) {
-      const result = await renderGuide(task);
+      const result = await runGuideTask(task);
       onDone(result);
       results.push(result);
     }
@@ -192,17 +292,22 @@ async function renderAll(tasks: RenderTask[], jobs: number, onDone: (result: Ren
   // Child processes rather than threads: on this kind of machine two isolates in one process
   // contend (shared GC and compiler threads) and render slower than one; processes scale.
   const { Tinypool } = await import('tinypool');
+  const threads = Math.max(1, Math.min(jobs, tasks.length));
   const pool = new Tinypool({
     filename: new URL('./bundle/render-worker.mjs', import.meta.url).href,
     runtime: 'child_process',
-    minThreads: Math.min(jobs, tasks.length),
-    maxThreads: Math.min(jobs, tasks.length),
+    minThreads: threads,
+    maxThreads: threads,
     isolateWorkers: false,
+    // Rendering allocates many short-lived objects: a larger young generation halves the time
+    // spent collecting them.
+    execArgv: ['--max-semi-space-size=64'],
+    env: process.env as Record<string, string>,
   });
   try {
     return await Promise.all(
       tasks.map(async (task) => {
-        const result = (await pool.run(task)) as RenderResult;
+        const result = (await pool.run(task)) as GuideTaskResult;
         onDone(result);
         return result;
       }),

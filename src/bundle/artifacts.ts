@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { composeIndex, composeNotFound, composeTree, glossaryFor, guidePageUrl, partialText, type CheckedGuide } from '../compose/compose.js';
+import { composeIndex, composeNotFound, composeTree, glossaryFor, guidePageUrl, partialText, type CheckedGuide, type GuideListing } from '../compose/compose.js';
 import type { PaperSize } from '../config/schema.js';
 import type { Content } from '../content/model.js';
 import { toGift } from '../quiz/gift.js';
@@ -161,10 +161,10 @@ function imageArtifacts(content: Content, guide: CheckedGuide): Artifact[] {
 
 const imageMediaType = (file: string) => ({ '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml' })[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 
-export function siteArtifacts(content: Content, guides: readonly CheckedGuide[], site: SiteAssets): Artifact[] {
+export function siteArtifacts(content: Content, guides: readonly GuideListing[], site: SiteAssets): Artifact[] {
   const primaryLang = content.config.languages[0] ?? 'en';
   const listed = guides.filter((g) => g.lang === primaryLang);
-  const index = composeIndex(content, listed, (g) => outputPaths.page(g.slug, g.lang, true).slice('site/'.length));
+  const index = composeIndex(content, listed, guides, (g) => outputPaths.page(g.slug, g.lang, true).slice('site/'.length));
   const page = (title: string, body: string) =>
     Buffer.from(renderPage({ lang: primaryLang, title, siteTitle: content.config.title, root: '', css: site.css, body, downloads: [] }));
   return [

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ManifestEntry } from './plan.js';
-import { fileIn } from './write.js';
+import { fileIn, linkOrCopy } from './write.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -38,9 +38,11 @@ export const digestOf = (value: unknown) => createHash('sha256').update(JSON.str
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /**
- * A cache of rendered guide outputs, keyed by the digest of everything they are made from.
- * Each entry is a folder of files plus an index with their checksums: a corrupt or truncated
- * file fails its checksum and the entry counts as a miss, so it is rebuilt, never shipped.
+ * The build cache: rendered guide outputs, guide check results and release zips, each keyed by
+ * the digest of everything it is made from. An output entry is a folder of files plus an index
+ * with their checksums: a corrupt or truncated file fails its checksum and the entry counts as a
+ * miss, so it is rebuilt, never shipped. Files are hard-linked into dist/ and back, so a cached
+ * build copies nothing.
  */
 export class RenderCache {
   constructor(readonly dir: string) {}
@@ -72,22 +74,107 @@ export class RenderCache {
     return out;
   }
 
-  /** Store a rendered guide's outputs; written aside and renamed, so a reader never sees half an entry. */
-  async write(key: string, files: Array<{ entry: ManifestEntry; data: Buffer }>): Promise<void> {
+  /**
+   * Start a cache entry for `key`. Each file is written once into the entry's temporary folder
+   * and linked to its place in dist/; `commit` renames the finished entry into place, so a reader
+   * never sees half an entry.
+   */
+  stage(key: string): { add(entry: ManifestEntry, data: Buffer, target: string): Promise<void>; commit(): Promise<void> } {
     const dir = this.entryDir(key);
     const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    try {
-      for (const { entry, data } of files) {
-        const target = fileIn(path.join(tmp, 'files'), entry.path);
-        await mkdir(path.dirname(target), { recursive: true });
+    const entries: ManifestEntry[] = [];
+    let usable = true;
+    return {
+      add: async (entry, data, target) => {
+        if (usable) {
+          try {
+            const file = fileIn(path.join(tmp, 'files'), entry.path);
+            await mkdir(path.dirname(file), { recursive: true });
+            await writeFile(file, data);
+            await linkOrCopy(file, target);
+            entries.push(entry);
+            return;
+          } catch {
+            // A cache that cannot be written only costs time next build.
+            usable = false;
+          }
+        }
         await writeFile(target, data);
-      }
-      await writeFile(path.join(tmp, 'index.json'), JSON.stringify(files.map((f) => f.entry)));
-      await rm(dir, { recursive: true, force: true });
-      await rename(tmp, dir);
+      },
+      commit: async () => {
+        try {
+          if (!usable) throw new Error('cache entry incomplete');
+          await writeFile(path.join(tmp, 'index.json'), JSON.stringify(entries));
+          await rm(dir, { recursive: true, force: true });
+          await rename(tmp, dir);
+        } catch {
+          await rm(tmp, { recursive: true, force: true });
+        }
+      },
+    };
+  }
+
+  private jsonFile(kind: string, key: string): string {
+    return path.join(this.dir, kind, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** A cached check result (plain data), or undefined. */
+  async readCheck<T>(key: string): Promise<T | undefined> {
+    try {
+      return JSON.parse(await readFile(this.jsonFile('checks', key), 'utf8')) as T;
     } catch {
-      // A cache that cannot be written only costs time next build.
-      await rm(tmp, { recursive: true, force: true });
+      return undefined;
     }
   }
+
+  async writeCheck(key: string, value: unknown): Promise<void> {
+    const file = this.jsonFile('checks', key);
+    const tmp = `${file}.tmp-${process.pid}`;
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(tmp, JSON.stringify(value));
+      await rename(tmp, file);
+    } catch {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  private zipFile(key: string): string {
+    return path.join(this.dir, 'zips', `${key}.zip`);
+  }
+
+  /**
+   * Link the cached release zip for `key` to `target`, after checking its digest; false on a miss.
+   * The key covers the manifest (every file's checksum and the date) and careprint itself.
+   */
+  async linkZip(key: string, target: string): Promise<boolean> {
+    const file = this.zipFile(key);
+    try {
+      const expected = (await readFile(`${file}.sha256`, 'utf8')).trim();
+      if ((await fileSha256(file)) !== expected) return false;
+      await linkOrCopy(file, target);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Keep a finished release zip (only the latest one: each is as large as the bundle). */
+  async keepZip(key: string, source: string): Promise<void> {
+    const dir = path.join(this.dir, 'zips');
+    try {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      await linkOrCopy(source, this.zipFile(key));
+      await writeFile(`${this.zipFile(key)}.sha256`, await fileSha256(source));
+    } catch {
+      // A cache that cannot be written only costs time next build.
+    }
+  }
+}
+
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

@@ -1,5 +1,5 @@
-// Worker entry for the render pool (tinypool, child processes). Plain JavaScript: it registers
-// tsx's loader in the worker, then runs the same TypeScript job the main process would.
+// Worker entry for the build pool (tinypool, child processes). Plain JavaScript: it registers
+// tsx's loader in the worker, then runs the same TypeScript task the main process would.
 import { register } from 'tsx/esm/api';
 
 // A worker must not outlive its build: if the build is killed, stop too, rather than keep
@@ -7,8 +7,8 @@ import { register } from 'tsx/esm/api';
 if (typeof process.send === 'function') process.on('disconnect', () => process.exit(1));
 
 register();
-const { renderGuide } = await import('./render-job.ts');
+const { runGuideTask } = await import('./guide-task.ts');
 
 export default function run(task) {
-  return renderGuide(task);
+  return runGuideTask(task);
 }

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const TMP_PREFIX = '.tmp-';
@@ -18,6 +18,20 @@ export async function cleanLeftovers(out: string): Promise<void> {
     if (name.startsWith(`${base}${TMP_PREFIX}`) || name.startsWith(`${base}${OLD_PREFIX}`)) {
       await rm(path.join(parent, name), { recursive: true, force: true });
     }
+  }
+}
+
+/** Put `from` at `to` as a hard link (no copy, no extra disk), or a copy where links are impossible. */
+export async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      await rm(to, { force: true });
+      return linkOrCopy(from, to);
+    }
+    await copyFile(from, to);
   }
 }
 
@@ -45,14 +59,27 @@ export class AtomicWriter {
 
   async write(bundlePath: string, data: Buffer): Promise<void> {
     const target = fileIn(this.tmp, bundlePath);
-    await mkdir(path.dirname(target), { recursive: true });
+    await this.folder(path.dirname(target));
     await writeFile(target, data);
   }
 
-  async copyIn(bundlePath: string, from: string): Promise<void> {
+  /** Put a file that already exists elsewhere (the cache) into the bundle: linked, or copied. */
+  async linkIn(bundlePath: string, from: string): Promise<void> {
     const target = fileIn(this.tmp, bundlePath);
-    await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(from, target);
+    await this.folder(path.dirname(target));
+    await linkOrCopy(from, target);
+  }
+
+  private readonly folders = new Map<string, Promise<unknown>>();
+
+  /** Make a folder once per build, however many files go into it. */
+  private folder(dir: string): Promise<unknown> {
+    let made = this.folders.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      this.folders.set(dir, made);
+    }
+    return made;
   }
 
   /** Swap the finished folder in. rename() cannot replace a non-empty folder: move the old one aside first. */

@@ -134,7 +134,11 @@ export function partialText(name: 'review-line' | 'disclaimer', input: ComposeIn
 }
 
 /** The site's index page: every guide with its summary, review date and topics. */
-export function composeIndex(content: Content, guides: readonly CheckedGuide[], hrefOf: (guide: CheckedGuide) => string): Root {
+/** What the library index needs of a guide (a build passes these from its workers, without the text). */
+export type GuideListing = Pick<CheckedGuide, 'slug' | 'lang' | 'meta'>;
+
+/** The library index: `guides` in the primary language, each with every language it exists in (`all`). */
+export function composeIndex(content: Content, guides: readonly GuideListing[], all: readonly GuideListing[], hrefOf: (guide: GuideListing) => string): Root {
   const data = escapeDeep({
     site: { title: content.config.title, organisation: content.config.organisation ?? null },
     guides: guides.map((guide) => ({
@@ -143,7 +147,7 @@ export function composeIndex(content: Content, guides: readonly CheckedGuide[], 
       href: hrefOf(guide),
       last_reviewed: formatDate(guide.meta.review.last_reviewed),
       tags: guide.meta.tags,
-      languages: content.guides.filter((other) => other.slug === guide.slug).map((other) => other.lang),
+      languages: all.filter((other) => other.slug === guide.slug).map((other) => other.lang),
     })),
   });
   const file = new VFile({ path: 'templates/site-index.md.hbs', value: renderTemplate('site-index', data) });

@@ -23,8 +23,13 @@ const ROOT_KNOWN = new Set(['careprint.yaml', 'guides']);
 export interface LoadOptions {
   /** Where report paths are relative to (default: process.cwd()). */
   cwd?: string | undefined;
-  /** Load only the guide folders this accepts (a render worker needs one guide, not the library). */
+  /**
+   * Load only the guide folders this accepts (a build worker checks and renders one guide, not
+   * the library); entries of guides/ that are not guide folders are then left to the frame load.
+   */
   only?: ((slug: string) => boolean) | undefined;
+  /** Load the library's frame only: config, glossaries and the entries of the root and guides/, no guide folder. */
+  frameOnly?: boolean | undefined;
 }
 
 /** A file-less VFile for diagnostics about a folder or a file that could not be opened. */
@@ -209,19 +214,33 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   if (await exists(guidesDir)) {
     const folders = (await readdir(guidesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
     for (const folder of folders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (options.only && !options.only(folder.name)) continue;
       const folderPath = path.join(guidesDir, folder.name);
       const info = await lstat(folderPath);
       if (info.isSymbolicLink() || !info.isDirectory()) {
+        // Reported with the library's frame, not with any one guide.
+        if (options.only) continue;
         const unknown = pseudoFile(folderPath, cwd);
         report(unknown, 'file-unknown', `"${folder.name}" is not a guide folder: guides/ holds one real folder per guide`, undefined);
         files.push(unknown);
         continue;
       }
+      if (options.frameOnly || (options.only && !options.only(folder.name))) continue;
       guides.push(...(await loadGuideFolder(folder.name, folderPath, config, rootReal, cwd, files)));
     }
   }
   return { root, rootReal, config, configDoc, glossaries, guides, files };
+}
+
+/** The guide folders of a library (real folders under guides/, not links), sorted by slug. */
+export async function guideFolderNames(root: string): Promise<string[]> {
+  const guidesDir = path.join(root, 'guides');
+  if (!(await exists(guidesDir))) return [];
+  const names: string[] = [];
+  for (const entry of await readdir(guidesDir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || !entry.isDirectory()) continue;
+    names.push(entry.name);
+  }
+  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     ...(shardMatch ? { shard: { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } } : {}),
     ...(progress ? { onProgress: progress.update } : {}),
   });
-  printDiagnostics(result.check.content.files, values.format as Format);
+  printDiagnostics(result.check.files, values.format as Format);
   if (!result.ok) {
     process.stderr.write(`careprint build: ${result.check.errors} error(s); nothing was written (${values.out} is unchanged)\n`);
     return EXIT.contentErrors;

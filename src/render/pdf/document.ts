@@ -7,6 +7,7 @@ import { endnotes } from './handlers/footnotes.js';
 import { renderBlocks } from './handlers/index.js';
 import { Layout } from './layout.js';
 import { Tagger } from './tagging.js';
+import { drawText, textWidth } from './text.js';
 import type { PdfState } from './state.js';
 import { PAPER, themeFor, type PdfTheme, type PrintVariant } from './theme.js';
 
@@ -67,23 +68,26 @@ function drawFurniture(doc: PDFKit.PDFDocument, theme: PdfTheme, paper: { width:
   const left = theme.margin.left;
   const width = paper.width - theme.margin.left - theme.margin.right;
   const size = theme.smallSize;
-  const text = (value: string, x: number, y: number, font = fontName('text', 'regular')) =>
-    doc.font(font).fontSize(size).fillColor(theme.colors.muted).text(value, x, y, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+  const text = (value: string, x: number, y: number, font = fontName('text', 'regular')) => {
+    doc.fillColor(theme.colors.muted);
+    drawText(doc, font, size, x, y, value);
+  };
+  const regularWidth = (s: string) => textWidth(doc, fontName('text', 'regular'), size, s);
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
     doc.markContent('Artifact', { type: 'Pagination' });
     const pageLabel = `Page ${i + 1} of ${range.count}`;
-    const labelWidth = doc.font(fontName('text', 'bold')).fontSize(size).widthOfString(pageLabel);
+    const labelWidth = textWidth(doc, fontName('text', 'bold'), size, pageLabel);
     // The footer sits on the bottom edge's safe area: last line 22 pt above it, rule above the first.
-    const lines = options.footer ? packFooter(options.footer, (s) => doc.font(fontName('text', 'regular')).fontSize(size).widthOfString(s), width - labelWidth - size * 2) : [];
+    const lines = options.footer ? packFooter(options.footer, regularWidth, width - labelWidth - size * 2) : [];
     const firstBaseline = paper.height - 22 - Math.max(0, lines.length - 1) * size * 1.3;
     const ruleY = firstBaseline - size * 1.4;
     doc.save().lineWidth(0.5).strokeColor(theme.colors.rule).moveTo(left, ruleY).lineTo(left + width, ruleY).stroke().restore();
-    lines.forEach((line, n) => text(fitText(line, (s) => doc.font(fontName('text', 'regular')).fontSize(size).widthOfString(s), width - labelWidth - size * 2), left, firstBaseline + n * size * 1.3));
+    lines.forEach((line, n) => text(fitText(line, regularWidth, width - labelWidth - size * 2), left, firstBaseline + n * size * 1.3));
     text(pageLabel, left + width - labelWidth, firstBaseline, fontName('text', 'bold'));
     if (i > range.start && options.header) {
       const headerY = theme.margin.top / 2 + size / 2;
-      text(fitText(options.header, (s) => doc.font(fontName('text', 'regular')).fontSize(size).widthOfString(s), width), left, headerY);
+      text(fitText(options.header, regularWidth, width), left, headerY);
       doc.save().lineWidth(0.5).strokeColor(theme.colors.rule).moveTo(left, headerY + size * 0.6).lineTo(left + width, headerY + size * 0.6).stroke().restore();
     }
     doc.endMarkedContent();

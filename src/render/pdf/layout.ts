@@ -1,15 +1,14 @@
 import type { Face } from '../../fonts/index.js';
 import { segmentByFont } from './fonts.js';
+import { drawText, textWidth } from './text.js';
 import type { StructElement, Tagger } from './tagging.js';
 import type { PdfTheme } from './theme.js';
 
 /**
- * Text widths and font choices depend only on the (process-wide, parsed-once) fonts, so they are
- * shared by every document a process typesets; bounded so a huge build cannot grow them forever.
+ * Font choices depend only on the (process-wide, parsed-once) fonts, so they are shared by every
+ * document a process typesets (widths likewise, in text.ts).
  */
-const WIDTH_CACHE = new Map<string, number>();
 const FONT_CHOICE_CACHE = new Map<string, string>();
-const MAX_CACHE_ENTRIES = 200_000;
 
 /** A styled piece of inline text, before line breaking. */
 export interface Run {
@@ -95,7 +94,6 @@ export class Layout {
   readonly decorations: Decoration[] = [];
   readonly tagger: Tagger;
   private readonly fontCache = FONT_CHOICE_CACHE;
-  private readonly widthCache = WIDTH_CACHE;
 
   constructor(
     readonly doc: PDFKit.PDFDocument,
@@ -183,14 +181,7 @@ export class Layout {
   }
 
   widthOf(text: string, font: string, size: number): number {
-    const key = `${font}\u0000${size}\u0000${text}`;
-    let width = this.widthCache.get(key);
-    if (width === undefined) {
-      width = this.doc.font(font).fontSize(size).widthOfString(text);
-      if (this.widthCache.size >= MAX_CACHE_ENTRIES) this.widthCache.clear();
-      this.widthCache.set(key, width);
-    }
-    return width;
+    return textWidth(this.doc, font, size, text);
   }
 
   private piecesOf(run: Run, text: string): Piece[] {
@@ -423,11 +414,8 @@ export class Layout {
 
   private drawPiece(piece: Piece, x: number, baseline: number): void {
     if (piece.actual !== undefined) this.doc.markContent('Span', { actual: piece.actual });
-    this.doc
-      .font(piece.font)
-      .fontSize(piece.size)
-      .fillColor(piece.actual !== undefined ? this.theme.colors.muted : piece.color)
-      .text(piece.text, this.left + x, baseline - piece.raise, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+    this.doc.fillColor(piece.actual !== undefined ? this.theme.colors.muted : piece.color);
+    drawText(this.doc, piece.font, piece.size, this.left + x, baseline - piece.raise, piece.text);
     if (piece.actual !== undefined) this.doc.endMarkedContent();
   }
 
@@ -464,7 +452,8 @@ export class Layout {
 
   private drawMarker(marker: Marker, baseline: number): void {
     if (marker.kind === 'text') {
-      this.doc.font(marker.font).fontSize(marker.size).fillColor(marker.color).text(marker.text, marker.x, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+      this.doc.fillColor(marker.color);
+      drawText(this.doc, marker.font, marker.size, marker.x, baseline, marker.text);
     } else {
       const side = marker.size * (marker.shape ? 1.05 : 0.8);
       const top = baseline - side * 0.9;

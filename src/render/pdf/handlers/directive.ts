@@ -4,6 +4,7 @@ import QRCode from 'qrcode';
 import { CALLOUT_LABELS, isCallout, type CalloutName } from '../../../compose/labels.js';
 import { withSideBar } from '../decorations.js';
 import { fontName } from '../fonts.js';
+import { drawText } from '../text.js';
 import { asWritten, bodyStyle } from '../inline.js';
 import type { PdfState } from '../state.js';
 import { drawImageFile, resolveImage } from './image.js';
@@ -67,7 +68,8 @@ function drawLabel(text: string, name: CalloutName, state: PdfState): void {
   const top = layout.y + (lineHeight - side) / 2;
   layout.artifact(() => {
     doc.save().fillColor(color).polygon([x + side / 2, top], [x + side, top + side], [x, top + side]).fill();
-    doc.fillColor('#ffffff').font(fontName('text', 'bold')).fontSize(size * 0.75).text('!', x + side / 2 - size * 0.1, top + side * 0.92, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions);
+    doc.fillColor('#ffffff');
+    drawText(doc, fontName('text', 'bold'), size * 0.75, x + side / 2 - size * 0.1, top + side * 0.92, '!');
     doc.restore();
   });
   layout.indented(side + size * 0.4, 0, () => layout.tagger.within('P', () => layout.flow(runs)));
@@ -85,7 +87,7 @@ function answerLines(state: PdfState): void {
     if (!layout.dry) {
       layout.tagger.within('P', () =>
         layout.tagger.mark(() =>
-          doc.font(fontName('text', 'bold')).fontSize(style.size).fillColor(style.color).text(`${label}:`, layout.left, baseline, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions),
+          drawText(doc.fillColor(style.color), fontName('text', 'bold'), style.size, layout.left, baseline, `${label}:`),
         ),
       );
       const start = layout.left + theme.bodySize * 4.5;
@@ -100,9 +102,17 @@ function answerLines(state: PdfState): void {
  * A QR code for the guide's web page, drawn as vector squares (crisp at any printer resolution),
  * tagged as a figure whose alt text is the address. Returns its side length.
  */
+/** The last QR code made: a guide's handouts (each paper, each print size) share one URL. */
+let lastQr: { url: string; qr: QRCode.QRCode } | undefined;
+
+function qrFor(url: string): QRCode.QRCode {
+  if (lastQr?.url !== url) lastQr = { url, qr: QRCode.create(url, { errorCorrectionLevel: 'M' }) };
+  return lastQr.qr;
+}
+
 function drawQrCode(state: PdfState, url: string, x: number, top: number, side: number): void {
   const { layout, doc } = state;
-  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const qr = qrFor(url);
   const count = qr.modules.size;
   const cell = side / (count + 2); // a one-module quiet zone; the page margin adds the rest
   layout.tagger.within(
@@ -151,7 +161,7 @@ function titleBlock(node: ContainerDirective, state: PdfState): void {
     const width = layout.widthOf(caption, fontName('text', 'regular'), size);
     layout.tagger.within('P', () =>
       layout.tagger.mark(() =>
-        doc.font(fontName('text', 'regular')).fontSize(size).fillColor(theme.colors.muted).text(caption, Math.min(x + (side - width) / 2, layout.left + layout.width - width), top + side + size, { lineBreak: false, baseline: 'alphabetic' } as PDFKit.Mixins.TextOptions),
+        drawText(doc.fillColor(theme.colors.muted), fontName('text', 'regular'), size, Math.min(x + (side - width) / 2, layout.left + layout.width - width), top + side + size, caption),
       ),
     );
   }

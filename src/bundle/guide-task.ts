@@ -1,0 +1,140 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { visit } from 'unist-util-visit';
+import { isChecked, type GuideListing } from '../compose/compose.js';
+import { loadContent } from '../content/load.js';
+import type { Content, GuideDoc } from '../content/model.js';
+import { toWire, wireErrors, type WireFile } from '../diagnostics/wire.js';
+import { RULES } from '../pipeline/rules/index.js';
+import { guideArtifacts, type ArtifactOptions } from './artifacts.js';
+import { RenderCache, sha256 } from './cache.js';
+import type { ManifestEntry } from './plan.js';
+import { fileIn } from './write.js';
+
+/** What the library index and the bundle date need of a guide, without its text. */
+export type GuideSummary = GuideListing;
+
+/** The outcome of checking one guide folder: its diagnostics and what the build needs of it. */
+export interface GuideCheck {
+  files: WireFile[];
+  errors: number;
+  /** One per language whose front matter passed its schema. */
+  summaries: GuideSummary[];
+  /** Other guide folders whose headings this guide's `#anchor` links were checked against. */
+  linked: string[];
+}
+
+/**
+ * One unit of build work: check one guide folder (all its languages) and/or render its outputs.
+ * Plain data, so it can cross to a worker process.
+ */
+export interface GuideTask {
+  contentDir: string;
+  cwd: string;
+  slug: string;
+  /** Run the rules (absent when the check came from the cache). */
+  check?: { today: string; strict: boolean } | undefined;
+  /** Render every output (absent when the outputs came from the cache or are not wanted). */
+  render?:
+    | {
+        /** Where finished files go (the build's temporary dist folder). */
+        outDir: string;
+        cacheDir: string | null;
+        cacheKey: string;
+        sourceDate: number | null;
+        site: { css: string; quizJs: string };
+        options: ArtifactOptions;
+      }
+    | undefined;
+}
+
+export interface GuideTaskResult {
+  slug: string;
+  check?: GuideCheck | undefined;
+  /** Manifest entries of the rendered files; absent when nothing was rendered. */
+  entries?: ManifestEntry[] | undefined;
+}
+
+const isInsideFolder = (folder: string, file: string) => file === folder || file.startsWith(folder + path.sep);
+
+/** Guide folders this guide's relative `…#anchor` links point into (their headings decide the anchor). */
+function anchorTargets(content: Content, guides: readonly GuideDoc[], slug: string): string[] {
+  const guidesDir = path.join(content.root, 'guides');
+  const found = new Set<string>();
+  for (const guide of guides) {
+    if (!guide.tree) continue;
+    visit(guide.tree, (node) => {
+      if (node.type !== 'link' && node.type !== 'definition') return;
+      const hash = node.url.indexOf('#');
+      if (hash <= 0 || /^[a-zA-Z][a-zA-Z0-9+.-]*:|^\/\//.test(node.url.trim())) return;
+      let file = node.url.slice(0, hash).replace(/\?.*$/, '');
+      try {
+        file = decodeURIComponent(file);
+      } catch {
+        // Checked as written.
+      }
+      const relative = path.relative(guidesDir, path.resolve(guide.dir, file));
+      const other = relative.split(path.sep)[0];
+      if (other && other !== slug && other !== '..' && !path.isAbsolute(relative)) found.add(other);
+    });
+  }
+  return [...found].sort();
+}
+
+/**
+ * Check one guide the way `careprint check` does, with the library's frame (config, glossaries)
+ * and any guide it links into loaded beside it. Only this guide's own diagnostics are kept:
+ * the frame's are reported once by the main process, a linked guide's by its own task.
+ */
+async function checkGuide(task: GuideTask, settings: NonNullable<GuideTask['check']>): Promise<{ content: Content; check: GuideCheck }> {
+  let content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug });
+  const linked = anchorTargets(content, content.guides, task.slug);
+  if (linked.length > 0) content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug || linked.includes(s) });
+  const context = { content, strict: settings.strict, today: settings.today };
+  for (const rule of RULES) rule(context);
+  const folder = path.join(content.root, 'guides', task.slug);
+  const own = content.files.filter((file) => isInsideFolder(folder, String(file.data.absolutePath ?? '')));
+  const files = toWire(own);
+  const guides = content.guides.filter((g) => g.slug === task.slug);
+  return {
+    content: { ...content, guides },
+    check: { files, errors: wireErrors(files), linked, summaries: guides.filter(isChecked).map((g) => ({ slug: g.slug, lang: g.lang, meta: g.meta })) },
+  };
+}
+
+/**
+ * Check and/or render one guide. Rendered files go straight to disk (and to the cache); only
+ * their manifest entries come back, so a build holds no output in memory, however large.
+ * A guide with errors of its own is not rendered: the build will stop anyway.
+ */
+export async function runGuideTask(task: GuideTask): Promise<GuideTaskResult> {
+  let content: Content | undefined;
+  let check: GuideCheck | undefined;
+  if (task.check) ({ content, check } = await checkGuide(task, task.check));
+  const render = task.render;
+  if (!render || (check && check.errors > 0)) return { slug: task.slug, check };
+  content ??= await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug });
+  const clock = { sourceDate: render.sourceDate === null ? undefined : new Date(render.sourceDate) };
+  const entries: ManifestEntry[] = [];
+  const cache = render.cacheDir ? new RenderCache(render.cacheDir) : undefined;
+  const staged = cache?.stage(render.cacheKey);
+  for (const guide of content.guides.filter((g) => g.slug === task.slug).filter(isChecked)) {
+    for (const artifact of await guideArtifacts(content, guide, clock, render.site, render.options)) {
+      const entry: ManifestEntry = {
+        path: artifact.path,
+        bytes: artifact.data.length,
+        sha256: sha256(artifact.data),
+        mediaType: artifact.mediaType,
+        ...(artifact.source ? { guide: artifact.source.guide, lang: artifact.source.lang, version: artifact.source.version } : {}),
+      };
+      const target = fileIn(render.outDir, artifact.path);
+      await mkdir(path.dirname(target), { recursive: true });
+      // One write: the cache copy is a link to the same file when the file system allows it.
+      if (staged) await staged.add(entry, artifact.data, target);
+      else await writeFile(target, artifact.data);
+      entries.push(entry);
+    }
+  }
+  await staged?.commit();
+  return { slug: task.slug, check, entries };
+}
