@@ -26,7 +26,7 @@ export interface BuildOptions extends CheckOptions {
   quizVersions?: number;
   /** Seed for the shuffled versions (overrides careprint.yaml). */
   quizSeed?: string;
-  /** Worker processes for checking and rendering (default: one per core). */
+  /** Worker processes for checking and rendering (default: one per core); 0 does all the work in this process. */
   jobs?: number;
   /** Reuse unchanged guides' checks and outputs from this folder (default .cache/careprint); false ignores it. */
   cache?: string | false;
@@ -277,10 +277,10 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   }
 }
 
-/** Run guide tasks in a pool of worker processes (or in this process when there is only one); results in task order. */
+/** Run guide tasks in a pool of worker processes (in this process for jobs 0 or a single task); results in task order. */
 async function runTasks(tasks: GuideTask[], jobs: number, onDone: (result: GuideTaskResult) => void): Promise<GuideTaskResult[]> {
   if (tasks.length === 0) return [];
-  if (tasks.length < 2) {
+  if (jobs < 1 || tasks.length < 2) {
     const results: GuideTaskResult[] = [];
     for (const task of tasks) {
       const result = await runGuideTask(task);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { CheckResult } from '../../src/check.js';
+import type { VFile } from 'vfile';
 
 export const TESTS_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const REPO_DIR = path.dirname(TESTS_DIR);
@@ -177,9 +178,10 @@ export interface Diagnostic {
   message: string;
 }
 
-/** Every diagnostic of a check, with paths relative to the content folder. */
-export function diagnosticsOf(result: CheckResult, contentDir: string): Diagnostic[] {
-  return result.content.files.flatMap((file) => {
+/** Every diagnostic of a check (or of a build's check), with paths relative to the content folder. */
+export function diagnosticsOf(result: CheckResult | { files: readonly VFile[] }, contentDir: string): Diagnostic[] {
+  const files = 'content' in result ? result.content.files : result.files;
+  return files.flatMap((file) => {
     const absolute = path.resolve(file.cwd, file.path);
     const relative = path.relative(contentDir, absolute).split(path.sep).join('/') || '.';
     return file.messages.map((message) => ({
