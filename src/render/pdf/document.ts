@@ -4,6 +4,7 @@ import PDFDocument from 'pdfkit';
 import type { PaperSize } from '../../config/schema.js';
 import { fontName, registerFonts } from './fonts.js';
 import { endnotes } from './handlers/footnotes.js';
+import { prepareImages } from './handlers/image.js';
 import { renderBlocks } from './handlers/index.js';
 import { Layout } from './layout.js';
 import { Tagger } from './tagging.js';
@@ -132,6 +133,7 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
   });
   registerFonts(doc);
   doc.font(fontName('text', 'regular'));
+  await prepareImages(tree, { baseDir: options.baseDir, imageRoot: options.imageRoot });
 
   const layout = new Layout(doc, theme, paper, () => undefined, (isDry) => new Tagger(doc, isDry));
   layout.tagger.begin();

@@ -1,17 +1,19 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import type { Image } from 'mdast';
+import type { Image, Root } from 'mdast';
+import { visit } from 'unist-util-visit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { imageInfo, MAX_IMAGE_PIXELS, type ImageInfo } from '../../../content/images.js';
 import { resolveContentPath } from '../../../content/paths.js';
 import { fontName } from '../fonts.js';
 import { bodyStyle } from '../inline.js';
+import { drawPreparedPng, preparePng } from '../png-cache.js';
 import type { PdfState } from '../state.js';
 
 /**
  * Resolve an image the way `check` does: inside the image root, present, a real PNG/JPEG/SVG of
  * a sane size. The renderer re-checks because `careprint render` takes files `check` never saw.
  */
-export function resolveImage(state: PdfState, written: string): { file: string; info: ImageInfo } | undefined {
+export function resolveImage(state: Pick<PdfState, 'baseDir' | 'imageRoot'>, written: string): { file: string; info: ImageInfo } | undefined {
   if (!state.baseDir || !state.imageRoot) return undefined;
   let decoded = written;
   try {
@@ -27,6 +29,19 @@ export function resolveImage(state: PdfState, written: string): { file: string; 
     return { file: resolved.absolute, info };
   } catch {
     return undefined;
+  }
+}
+
+/** Decode the tree's alpha PNGs ahead of layout (see png-cache.ts): images and exercise figures. */
+export async function prepareImages(tree: Root, state: Pick<PdfState, 'baseDir' | 'imageRoot'>): Promise<void> {
+  const urls: string[] = [];
+  visit(tree, (node) => {
+    if (node.type === 'image') urls.push(node.url);
+    else if (node.type === 'containerDirective' && node.name === 'exercise' && node.attributes?.image) urls.push(node.attributes.image);
+  });
+  for (const url of new Set(urls)) {
+    const image = resolveImage(state, url);
+    if (image?.info.format === 'png') await preparePng(image.file);
   }
 }
 
@@ -48,7 +63,7 @@ export function drawImageFile(file: string, info: ImageInfo, alt: string, state:
       () =>
         layout.tagger.mark(() => {
           if (svg) SVGtoPDF(doc, svg, x, y, { width, height, preserveAspectRatio: 'xMinYMin meet', fontCallback: () => fontName('text', 'regular') });
-          else doc.image(file, x, y, { width, height });
+          else if (!drawPreparedPng(doc, file, x, y, width, height)) doc.image(file, x, y, { width, height });
         }),
       { alt },
     );
