@@ -21,6 +21,34 @@ function shapingCache(name: string): Record<string, unknown> {
 }
 
 /**
+ * Font subsets, encoded once per process. A subset's bytes depend only on the font and the list
+ * of glyphs in it (in order), and a guide's handouts and quiz sheets — each paper size, each
+ * print size — draw the same text in the same order, so they mostly embed the same subsets.
+ */
+const SUBSETS = new Map<string, Uint8Array>();
+const MAX_SUBSETS = 400;
+
+interface FontSubset {
+  glyphs: number[];
+  encode(): Uint8Array;
+}
+
+function cacheSubsetEncoding(name: string, subset: FontSubset): void {
+  const encode = subset.encode.bind(subset);
+  subset.encode = () => {
+    // Encoding may add glyphs (the parts of composite glyphs): key on the list as it was asked for.
+    const key = `${name}:${subset.glyphs.join(',')}`;
+    let bytes = SUBSETS.get(key);
+    if (!bytes) {
+      bytes = encode();
+      if (SUBSETS.size >= MAX_SUBSETS) SUBSETS.clear();
+      SUBSETS.set(key, bytes);
+    }
+    return bytes;
+  };
+}
+
+/**
  * Register every embedded face on a document, from the fonts parsed once per process. A face
  * is only embedded (subset) if text is drawn with it.
  */
@@ -31,7 +59,9 @@ export function registerFonts(doc: PDFKit.PDFDocument): void {
       const name = fontName(family, face);
       doc.registerFont(name, fonts[family][face] as never);
       doc.font(name);
-      (doc as unknown as { _font: { layoutCache?: Record<string, unknown> } })._font.layoutCache = shapingCache(name);
+      const font = (doc as unknown as { _font: { layoutCache?: Record<string, unknown>; subset: FontSubset } })._font;
+      font.layoutCache = shapingCache(name);
+      cacheSubsetEncoding(name, font.subset);
     }
   }
 }

@@ -9,11 +9,30 @@
  * extracts and tags exactly as before.
  */
 
+interface GlyphPosition {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+  advanceWidth: number;
+}
+
+interface ShapedRun {
+  glyphs: Array<{ id: number; advanceWidth: number; codePoints: number[] }>;
+  positions: GlyphPosition[];
+}
+
 /** The parts of pdfkit's embedded font this module uses (pdfkit does not export the type). */
 interface EmbeddedFont {
   id: string;
   ref(): unknown;
-  encode(text: string): [string[], Array<{ xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }>];
+  /** One word (up to and including a following space), shaped, from the process-wide cache. */
+  layoutCached(text: string): ShapedRun;
+  subset: { includeGlyph(id: number): number };
+  /** Per document: width and Unicode of each subset glyph (for the W array and ToUnicode map). */
+  widths: number[];
+  unicode: number[][];
+  scale: number;
   widthOfString(text: string, size: number): number;
 }
 
@@ -56,6 +75,46 @@ export function textWidth(doc: PDFKit.PDFDocument, font: string, size: number, t
   return unit * size;
 }
 
+/** Each document font's glyph codes: font glyph id → 4-digit hex of its id in the subset. */
+const CODES = new WeakMap<EmbeddedFont, Map<number, string>>();
+
+/**
+ * The glyph codes and positions of `text`, as pdfkit's `font.encode` makes them (same word
+ * splitting, same subset bookkeeping), without re-concatenating arrays per word or formatting
+ * every glyph's code again.
+ */
+function encode(font: EmbeddedFont, text: string): { codes: string[]; positions: GlyphPosition[] } {
+  let known = CODES.get(font);
+  if (!known) {
+    known = new Map();
+    CODES.set(font, known);
+  }
+  const codes: string[] = [];
+  const positions: GlyphPosition[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const last = i === text.length - 1;
+    const char = text.charCodeAt(i);
+    if (!last && char !== 32 && char !== 9) continue;
+    const run = font.layoutCached(text.slice(start, i + 1));
+    start = i + 1;
+    for (let g = 0; g < run.glyphs.length; g++) {
+      const glyph = run.glyphs[g]!;
+      let code = known.get(glyph.id);
+      if (code === undefined) {
+        const gid = font.subset.includeGlyph(glyph.id);
+        code = `0000${gid.toString(16)}`.slice(-4);
+        font.widths[gid] ??= glyph.advanceWidth * font.scale;
+        font.unicode[gid] ??= glyph.codePoints;
+        known.set(glyph.id, code);
+      }
+      codes.push(code);
+      positions.push(run.positions[g]!);
+    }
+  }
+  return { codes, positions };
+}
+
 /**
  * Fill `text` in `font` at `size` with its alphabetic baseline at (x, baseline), in the current
  * fill colour. Coordinates are pdfkit's (origin top left).
@@ -69,7 +128,7 @@ export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x:
   // pdfkit's page space is flipped (y down); text is drawn in an unflipped space.
   let cx = x;
   const y = page.height - baseline;
-  const [encoded, positions] = embedded.encode(text);
+  const { codes: encoded, positions } = encode(embedded, text);
   const scale = size / 1000;
   const ops: string[] = ['q', `1 0 0 -1 0 ${num(page.height)} cm`, 'BT', `1 0 0 1 ${num(cx)} ${num(y)} Tm`, `/${embedded.id} ${num(size)} Tf`];
   const commands: string[] = [];
