@@ -1,14 +1,26 @@
 /**
- * Make plain text safe to drop into Markdown: every ASCII punctuation character is
- * backslash-escaped (CommonMark allows escaping any of them, in text and in link destinations),
- * and line breaks become spaces so a value can never start a new block. So `<script>` in a title
- * stays visible text instead of becoming raw HTML, and `:::` cannot open a directive.
+ * Make plain text safe to drop into Markdown, so it always reads back as the same plain text:
+ * line breaks become spaces (a value can never start a new block), and every character that can
+ * open syntax is backslash-escaped — code, emphasis, links, images, raw HTML, entities,
+ * strike-through, tables and directives anywhere; list, quote and heading markers at the start.
+ * So `<script>` in a title stays visible text and `:::` cannot open a directive. Commas, hyphens
+ * and full stops in prose are left alone: escaping every punctuation mark made the composed
+ * Markdown much slower to parse.
+ * (tests/escape.test.ts checks the round trip on generated text in every template context.)
  */
 export function escapeMarkdown(value: string): string {
-  return value
-    .replace(/\s*[\r\n]+\s*/g, ' ')
-    .trim()
-    .replace(/[!-/:-@[-`{-~]/g, '\\$&');
+  return (
+    value
+      .replace(/\s*[\r\n]+\s*/g, ' ')
+      .trim()
+      .replace(/[\\`*_[\]<>!&~|:@#$^{}]/g, '\\$&')
+      // Full stops inside words too: a GFM address autolink would otherwise take the escaped
+      // character after it into the link.
+      .replace(/\.(?=\S)/g, '\\.')
+      // At the start of a line these would open a list, quote, setext underline or ordered list.
+      .replace(/^[-+=>]/, '\\$&')
+      .replace(/^(\d+)([.)])/, '$1\\$2')
+  );
 }
 
 /** Escape every string in a plain data tree (arrays and plain objects), leaving other values. */

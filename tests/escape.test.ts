@@ -1,0 +1,75 @@
+/**
+ * Template values (titles, summaries, glossary terms, URLs, clinic details) are escaped before
+ * they are dropped into the Markdown templates. Whatever the value — generated text full of
+ * Markdown syntax, HTML, directives and autolinks — it must read back, through careprint's own
+ * processor, as exactly that text, in every kind of place the templates put values, and must
+ * never add a node the template did not have. (GFM turns a web or email address in plain text
+ * into a link whatever its escapes — harmless, and the text still reads the same.)
+ */
+import fc from 'fast-check';
+import type { Link, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { visit } from 'unist-util-visit';
+import { VFile } from 'vfile';
+import { describe, expect, it } from 'vitest';
+import { escapeMarkdown } from '../src/compose/escape.js';
+import { markdown } from '../src/pipeline/processor.js';
+
+const parse = (text: string) => markdown.runSync(markdown.parse(new VFile({ value: text })), new VFile({ value: text })) as Root;
+const normalised = (value: string) => value.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+/** The structure of a tree: its node types, leaving out text and GFM's address autolinks. */
+const shape = (tree: Root) => {
+  const types: string[] = [];
+  visit(tree, (node) => {
+    if (node.type === 'text') return;
+    if (node.type === 'link' && toString(node) !== '' && (node.url.endsWith(toString(node)) || node.url === `mailto:${toString(node)}`)) return;
+    types.push(node.type);
+  });
+  return types;
+};
+
+/** Places the templates put values, with the text each should read as. */
+const contexts: Array<{ name: string; make: (v: string) => string; text: (v: string) => string }> = [
+  { name: 'a paragraph of its own', make: (v) => `${v}\n`, text: (v) => v },
+  { name: 'inside a sentence', make: (v) => `Before ${v} after\n`, text: (v) => `Before ${v} after` },
+  { name: 'a line under a paragraph', make: (v) => `Intro\n${v}\n`, text: (v) => `Intro\n${v}` },
+  { name: 'a heading', make: (v) => `# ${v}\n`, text: (v) => v },
+  { name: 'a glossary item', make: (v) => `- **${v}**: ${v}\n`, text: (v) => `${v}: ${v}` },
+  { name: 'a reference with a link', make: (v) => `1. [${v}](<${v}>). ${v}\n`, text: (v) => `${v}. ${v}` },
+  { name: 'a container directive', make: (v) => `:::careprint-smallprint\n${v}\n:::\n`, text: (v) => v },
+];
+
+const syntax = [
+  '*', '_', '`', '~', '|', '<', '>', '!', '[', ']', '(', ')', '{', '}', '#', '&', ':', '@', '.', '-', '+', '=', '\\', '$', '^', '"', "'",
+  ' ', '  ', '\t', '\n', '\r\n', '1.', '2)', '- ', '# ', '> ', '    ', ':::', '::x', ':abbr[x]', '&amp;', '&#65;', '<b>', '<script>', '</div>',
+  'www.example.org', 'https://x.org', 'a@b.org', '[^1]', '---', '===', '***', '```', '~~x~~', '| a | b |', 'x', 'word', 'é', '😀',
+];
+const value = fc.array(fc.oneof(fc.constantFrom(...syntax), fc.string({ maxLength: 3 })), { maxLength: 12 }).map((parts) => parts.join('').replace(/\0/g, ''));
+
+describe('escaped template values', () => {
+  it.each(contexts)('read back as the same text, adding no node, in $name', ({ make, text }) => {
+    const plain = shape(parse(make('x')));
+    fc.assert(
+      fc.property(value, (raw) => {
+        const v = normalised(raw);
+        if (v === '') return;
+        const tree = parse(make(escapeMarkdown(raw)));
+        expect(shape(tree)).toEqual(plain);
+        expect(toString(tree, { includeImageAlt: false })).toBe(text(v).replace(/\n/g, '\n'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keep a URL as written in a link destination', () => {
+    fc.assert(
+      fc.property(value, (raw) => {
+        const v = normalised(raw);
+        const links: Link[] = [];
+        visit(parse(`[x](<${escapeMarkdown(raw)}>)\n`), 'link', (node: Link) => void links.push(node));
+        expect(links.map((l) => l.url)).toEqual([v]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
