@@ -301,7 +301,7 @@ async function runTasks(tasks: GuideTask[], jobs: number, onDone: (result: Guide
     isolateWorkers: false,
     // Rendering allocates many short-lived objects: a larger young generation halves the time
     // spent collecting them.
-    execArgv: ['--max-semi-space-size=64'],
+    execArgv: process.env.CAREPRINT_WORKER_FLAGS !== undefined ? process.env.CAREPRINT_WORKER_FLAGS.split(' ').filter(Boolean) : ['--max-semi-space-size=64'],
     env: process.env as Record<string, string>,
   });
   try {

@@ -104,6 +104,7 @@ export class RenderCache {
       commit: async () => {
         try {
           if (!usable) throw new Error('cache entry incomplete');
+          entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
           await writeFile(path.join(tmp, 'index.json'), JSON.stringify(entries));
           await rm(dir, { recursive: true, force: true });
           await rename(tmp, dir);

@@ -118,6 +118,8 @@ export async function runGuideTask(task: GuideTask): Promise<GuideTaskResult> {
   const entries: ManifestEntry[] = [];
   const cache = render.cacheDir ? new RenderCache(render.cacheDir) : undefined;
   const staged = cache?.stage(render.cacheKey);
+  // Files are written while the next one renders; all are on disk before the task reports.
+  const writes: Array<Promise<void>> = [];
   for (const guide of content.guides.filter((g) => g.slug === task.slug).filter(isChecked)) {
     for (const artifact of await guideArtifacts(content, guide, clock, render.site, render.options)) {
       const entry: ManifestEntry = {
@@ -128,13 +130,12 @@ export async function runGuideTask(task: GuideTask): Promise<GuideTaskResult> {
         ...(artifact.source ? { guide: artifact.source.guide, lang: artifact.source.lang, version: artifact.source.version } : {}),
       };
       const target = fileIn(render.outDir, artifact.path);
-      await mkdir(path.dirname(target), { recursive: true });
       // One write: the cache copy is a link to the same file when the file system allows it.
-      if (staged) await staged.add(entry, artifact.data, target);
-      else await writeFile(target, artifact.data);
+      writes.push(mkdir(path.dirname(target), { recursive: true }).then(() => (staged ? staged.add(entry, artifact.data, target) : writeFile(target, artifact.data))));
       entries.push(entry);
     }
   }
+  await Promise.all(writes);
   await staged?.commit();
   return { slug: task.slug, check, entries };
 }

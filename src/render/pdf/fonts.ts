@@ -81,6 +81,25 @@ export const codePointLabel = (char: string) => `[U+${char.codePointAt(0)!.toStr
  * glyph, DejaVu where it does not. `check` has already refused characters neither has.
  */
 export function segmentByFont(text: string, primary: 'text' | 'mono', face: Face, cache: Map<string, string>): FontSegment[] {
+  // Words repeat across a library's documents: keep each word's segments (never mutated).
+  const key = `${primary}-${face}`;
+  let words = SEGMENTS.get(key);
+  if (!words || words.size > MAX_SEGMENTED_WORDS) {
+    words = new Map();
+    SEGMENTS.set(key, words);
+  }
+  let segments = words.get(text);
+  if (!segments) {
+    segments = segment(text, primary, face, cache);
+    words.set(text, segments);
+  }
+  return segments;
+}
+
+const SEGMENTS = new Map<string, Map<string, FontSegment[]>>();
+const MAX_SEGMENTED_WORDS = 100_000;
+
+function segment(text: string, primary: 'text' | 'mono', face: Face, cache: Map<string, string>): FontSegment[] {
   const segments: FontSegment[] = [];
   for (const char of text) {
     const key = `${primary}${face}${char}`;
