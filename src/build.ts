@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import pMap from 'p-map';
 import type { VFile } from 'vfile';
-import { siteArtifacts, type BuildClock } from './bundle/artifacts.js';
+import type { BuildClock } from './bundle/artifacts.js';
 import { RenderCache, digestOf, sha256, toolchainDigest } from './bundle/cache.js';
-import { runGuideTask, type GuideCheck, type GuideSummary, type GuideTask, type GuideTaskResult } from './bundle/guide-task.js';
+import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bundle/guide-task.js';
+import { siteArtifacts } from './bundle/site-artifacts.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
 import { AtomicWriter, fileIn } from './bundle/write.js';
 import { writeZip } from './bundle/zip.js';
@@ -180,19 +180,14 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     options.onProgress?.({ done, total: renderSlugs.size, slug, cached: fromCache });
   };
   try {
-    // Cache lookups read and verify every cached file: many guides at once keeps the disk busy.
-    const lookups = await pMap(
-      folders,
-      async (slug) => {
-        let hitCheck = cache ? await cache.readCheck<CachedCheck>(checkKey(slug)) : undefined;
-        if (hitCheck && Object.entries(hitCheck.linked).some(([other, digest]) => folderDigest.get(other) !== digest)) hitCheck = undefined;
-        const wanted = renderSlugs.has(slug) && !(hitCheck && hitCheck.check.errors > 0);
-        const hit = wanted && cache ? await cache.read(renderKey(slug)) : undefined;
-        if (hit) await Promise.all(hit.map(({ file, path: bundlePath }) => writer.linkIn(bundlePath, file)));
-        return { slug, hitCheck, wanted, hit };
-      },
-      { concurrency: 8 },
-    );
+    const lookups = folders.map((slug) => {
+      let hitCheck = cache?.readCheck<CachedCheck>(checkKey(slug));
+      if (hitCheck && Object.entries(hitCheck.linked).some(([other, digest]) => folderDigest.get(other) !== digest)) hitCheck = undefined;
+      const wanted = renderSlugs.has(slug) && !(hitCheck && hitCheck.check.errors > 0);
+      const hit = wanted ? cache?.read(renderKey(slug)) : undefined;
+      for (const { file, path: bundlePath } of hit ?? []) writer.linkInSync(bundlePath, file);
+      return { slug, hitCheck, wanted, hit };
+    });
     const tasks: GuideTask[] = [];
     for (const { slug, hitCheck, wanted, hit } of lookups) {
       if (hitCheck) checks.set(slug, hitCheck.check);
@@ -281,6 +276,8 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
 async function runTasks(tasks: GuideTask[], jobs: number, onDone: (result: GuideTaskResult) => void): Promise<GuideTaskResult[]> {
   if (tasks.length === 0) return [];
   if (jobs < 1 || tasks.length < 2) {
+    // Loaded only here: the renderer (pdfkit, fonts) is what worker processes need, not this one.
+    const { runGuideTask } = await import('./bundle/guide-task.js');
     const results: GuideTaskResult[] = [];
     for (const task of tasks) {
       const result = await runGuideTask(task);
@@ -301,7 +298,7 @@ async function runTasks(tasks: GuideTask[], jobs: number, onDone: (result: Guide
     isolateWorkers: false,
     // Rendering allocates many short-lived objects: a larger young generation halves the time
     // spent collecting them.
-    execArgv: process.env.CAREPRINT_WORKER_FLAGS !== undefined ? process.env.CAREPRINT_WORKER_FLAGS.split(' ').filter(Boolean) : ['--max-semi-space-size=64'],
+    execArgv: ['--max-semi-space-size=64'],
     env: process.env as Record<string, string>,
   });
   try {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { composeIndex, composeNotFound, composeTree, glossaryFor, guidePageUrl, partialText, type CheckedGuide, type GuideListing } from '../compose/compose.js';
+import { composeTree, glossaryFor, guidePageUrl, partialText, type CheckedGuide } from '../compose/compose.js';
 import type { PaperSize } from '../config/schema.js';
 import type { Content } from '../content/model.js';
 import { toGift } from '../quiz/gift.js';
@@ -13,7 +13,10 @@ import { mdastToHtml } from '../render/html/render.js';
 import { renderPage } from '../render/html/page.js';
 import { renderPdf } from '../render/pdf/document.js';
 import { PAPER } from '../render/pdf/theme.js';
+import { outputPaths } from './output-paths.js';
 import type { Artifact } from './plan.js';
+
+export { outputPaths };
 
 export interface BuildClock {
   /** SOURCE_DATE_EPOCH as a Date, when set. */
@@ -25,17 +28,6 @@ export interface ArtifactOptions {
   quizVersions?: number | undefined;
   quizSeed?: string | undefined;
 }
-
-/** Output names: DESIGN.md's "Outputs" contract. */
-export const outputPaths = {
-  handout: (slug: string, lang: string, paper: string, large = false) => `pdf/${slug}.${lang}.handout${large ? '-large' : ''}.${paper}.pdf`,
-  /** kind: quiz | quiz-large | quiz-key; a version label (A, B…) when several are printed. */
-  quizSheet: (slug: string, lang: string, paper: string, kind: 'quiz' | 'quiz-large' | 'quiz-key' = 'quiz', version?: string) =>
-    `pdf/${slug}.${lang}.${kind}${version ? `-${version}` : ''}.${paper}.pdf`,
-  gift: (slug: string, lang: string) => `quiz/${slug}.${lang}.gift.txt`,
-  page: (slug: string, lang: string, primary: boolean) => `site/${slug}/${primary ? 'index' : `index.${lang}`}.html`,
-  quizPage: (slug: string, lang: string, primary: boolean) => `site/${slug}/${primary ? 'quiz' : `quiz.${lang}`}.html`,
-};
 
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
@@ -160,16 +152,3 @@ function imageArtifacts(content: Content, guide: CheckedGuide): Artifact[] {
 }
 
 const imageMediaType = (file: string) => ({ '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml' })[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-
-export function siteArtifacts(content: Content, guides: readonly GuideListing[], site: SiteAssets): Artifact[] {
-  const primaryLang = content.config.languages[0] ?? 'en';
-  const listed = guides.filter((g) => g.lang === primaryLang);
-  const index = composeIndex(content, listed, guides, (g) => outputPaths.page(g.slug, g.lang, true).slice('site/'.length));
-  const page = (title: string, body: string) =>
-    Buffer.from(renderPage({ lang: primaryLang, title, siteTitle: content.config.title, root: '', css: site.css, body, downloads: [] }));
-  return [
-    { path: 'site/index.html', data: page(content.config.title, mdastToHtml(index)), mediaType: 'text/html' },
-    { path: 'site/404.html', data: page('Page not found', mdastToHtml(composeNotFound(content))), mediaType: 'text/html' },
-    ...site.artifacts,
-  ];
-}

@@ -1,3 +1,4 @@
+import { copyFileSync, linkSync, mkdirSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -61,6 +62,21 @@ export class AtomicWriter {
     const target = fileIn(this.tmp, bundlePath);
     await this.folder(path.dirname(target));
     await writeFile(target, data);
+  }
+
+  /** Put a file that already exists elsewhere (the cache) into the bundle: linked, or copied (synchronous: see RenderCache.read). */
+  linkInSync(bundlePath: string, from: string): void {
+    const target = fileIn(this.tmp, bundlePath);
+    const dir = path.dirname(target);
+    if (!this.folders.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.folders.set(dir, Promise.resolve());
+    }
+    try {
+      linkSync(from, target);
+    } catch {
+      copyFileSync(from, target);
+    }
   }
 
   /** Put a file that already exists elsewhere (the cache) into the bundle: linked, or copied. */
