@@ -1,6 +1,7 @@
 /**
  * Build benchmark on a generated library (scripts/corpus.ts): cold build with 1 and 2 worker
- * processes, no-op rebuild, one-guide edit, one-template edit, and peak memory at two library
+ * processes, no-op rebuild, one-guide edit, one-template edit, and peak memory (the largest of
+ * the main and worker processes, as /usr/bin/time reports it) at two library
  * sizes, each through the real CLI in a fresh process, as medians over BENCH_RUNS runs.
  *
  *   npx tsx scripts/bench-build.ts            (BENCH_GUIDES=200, BENCH_RUNS=3)
@@ -74,7 +75,7 @@ rmSync(work, { recursive: true, force: true });
 const pct = (x: number) => `${((x / cold2.ms) * 100).toFixed(1)}%`;
 process.stdout.write(
   [
-    `| build of ${GUIDES} guides (median of ${RUNS}, this 2-core machine) | time | vs cold | peak memory (main process) |`,
+    `| build of ${GUIDES} guides (median of ${RUNS}, this 2-core machine) | time | vs cold | peak memory (largest process) |`,
     '| --- | ---: | ---: | ---: |',
     `| cold, 1 worker | ${(cold1.ms / 1000).toFixed(2)} s | | ${cold1.mb.toFixed(0)} MB |`,
     `| cold, 2 workers (default) | ${(cold2.ms / 1000).toFixed(2)} s | 100% | ${cold2.mb.toFixed(0)} MB |`,
