@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { VFile } from 'vfile';
@@ -12,6 +12,7 @@ import { AtomicWriter, fileIn } from './bundle/write.js';
 import { writeZip } from './bundle/zip.js';
 import { todayUtc, type CheckOptions } from './check.js';
 import { guideFolderNames, loadContent } from './content/load.js';
+import { isInside } from './content/paths.js';
 import { countErrors } from './diagnostics/report.js';
 import { fromWire } from './diagnostics/wire.js';
 import { RULES } from './pipeline/rules/index.js';
@@ -88,9 +89,18 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): BuildClock {
   return { sourceDate: epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : undefined };
 }
 
-function digestFiles(files: readonly string[], base: string): string {
+/**
+ * The digest of some files, by path and content. A link is followed only while it stays inside
+ * the content folder: careprint never opens a file outside it (the check reports such a link),
+ * so a link out is digested by where it points.
+ */
+function digestFiles(files: readonly string[], base: string, rootReal: string): string {
   const hash = createHash('sha256');
-  for (const file of files) hash.update(path.relative(base, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of files) {
+    const real = realpathSync(file);
+    const data = isInside(rootReal, real) ? readFileSync(real) : Buffer.from(`link outside: ${readlinkSync(file)}`);
+    hash.update(path.relative(base, file)).update('\0').update(data).update('\0');
+  }
   return hash.digest('hex');
 }
 
@@ -105,9 +115,9 @@ function filesUnder(dir: string): string[] {
     });
 }
 
-function safeDigestFiles(files: readonly string[], base: string): string {
+function safeDigestFiles(files: readonly string[], base: string, rootReal: string): string {
   try {
-    return digestFiles(files, base);
+    return digestFiles(files, base, rootReal);
   } catch {
     // An unreadable file (a dangling link, say): never a cache hit; the check reports it.
     return `unreadable-${Math.random()}`;
@@ -117,7 +127,8 @@ function safeDigestFiles(files: readonly string[], base: string): string {
 /** A cached check is only good while the guides its anchors were checked against are unchanged. */
 interface CachedCheck {
   check: GuideCheck;
-  linked: Record<string, string>;
+  /** Digest of each linked guide folder when checked (null: no such folder). */
+  linked: Record<string, string | null>;
 }
 
 /**
@@ -152,8 +163,8 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     .map((e) => path.join(root, e.name))
     .sort();
   const folderFiles = new Map(folders.map((slug) => [slug, filesUnder(path.join(root, 'guides', slug))]));
-  const folderDigest = new Map(folders.map((slug) => [slug, safeDigestFiles(folderFiles.get(slug)!, path.join(root, 'guides', slug))]));
-  const rootDigest = safeDigestFiles(rootFiles, root);
+  const folderDigest = new Map(folders.map((slug) => [slug, safeDigestFiles(folderFiles.get(slug)!, path.join(root, 'guides', slug), frame.rootReal)]));
+  const rootDigest = safeDigestFiles(rootFiles, root, frame.rootReal);
   const toolchain = toolchainDigest();
   // Link checks look at which files exist anywhere in the library: any file added or removed
   // invalidates every cached check.
@@ -182,7 +193,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   try {
     const lookups = folders.map((slug) => {
       let hitCheck = cache?.readCheck<CachedCheck>(checkKey(slug));
-      if (hitCheck && Object.entries(hitCheck.linked).some(([other, digest]) => folderDigest.get(other) !== digest)) hitCheck = undefined;
+      if (hitCheck && Object.entries(hitCheck.linked).some(([other, digest]) => (folderDigest.get(other) ?? null) !== digest)) hitCheck = undefined;
       const wanted = renderSlugs.has(slug) && !(hitCheck && hitCheck.check.errors > 0);
       const hit = wanted ? cache?.read(renderKey(slug)) : undefined;
       for (const { file, path: bundlePath } of hit ?? []) writer.linkInSync(bundlePath, file);
@@ -215,7 +226,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     for (const result of await runTasks(tasks, options.jobs ?? availableParallelism(), onDone)) {
       if (result.check) {
         checks.set(result.slug, result.check);
-        const linked = Object.fromEntries(result.check.linked.map((other) => [other, folderDigest.get(other) ?? '']));
+        const linked = Object.fromEntries(result.check.linked.map((other) => [other, folderDigest.get(other) ?? null]));
         await cache?.writeCheck(checkKey(result.slug), { check: result.check, linked } satisfies CachedCheck);
       }
       if (result.entries) {

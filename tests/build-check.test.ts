@@ -4,12 +4,13 @@
  * fixture and every valid variant, cold and from the cache — and a cached check must be dropped
  * when a guide its anchors point into changes, even though its own folder did not.
  */
-import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { check } from '../src/check.js';
-import { DEFAULT_TODAY, describeDiagnostic, diagnosticsOf, loadCases, loadValidCases, materialise, materialiseCase, type Materialised } from './helpers/fixtures.js';
+import { DEFAULT_TODAY, REPO_DIR, describeDiagnostic, diagnosticsOf, loadCases, loadValidCases, materialise, materialiseCase, type Materialised } from './helpers/fixtures.js';
 
 const cases = [
   ...loadCases().map((c) => ({ name: `rules/${c.name}`, materialise: () => materialiseCase(c), strict: c.expect.strict, today: c.expect.today })),
@@ -76,4 +77,27 @@ describe('cached checks', () => {
     expect(await warnings('2099-02-01')).toEqual(expected);
     expect(await warnings(DEFAULT_TODAY)).toEqual([]);
   });
+});
+
+describe('files outside the content folder', () => {
+  it('are never opened by a build, not even to digest a guide folder for the cache', () => {
+    const m = materialise();
+    try {
+      // A named pipe: opening it for reading would block the build until the timeout kills it.
+      const pipe = path.join(m.root, 'outside', 'pipe');
+      execFileSync('mkfifo', [pipe]);
+      symlinkSync(pipe, path.join(m.contentDir, 'guides/sample-guide/images/elsewhere.png'));
+      const run = spawnSync(process.execPath, [path.join(REPO_DIR, 'bin/careprint.js'), 'build', m.contentDir, '--out', path.join(m.root, 'dist'), '--quiet'], {
+        cwd: m.root,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, CAREPRINT_TODAY: DEFAULT_TODAY },
+      });
+      expect(run.signal, 'the build blocked on a file outside the content folder').toBeNull();
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+    } finally {
+      m.cleanup();
+    }
+  }, 90_000);
 });
