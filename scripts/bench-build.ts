@@ -1,8 +1,8 @@
 /**
  * Build benchmark on a generated library (scripts/corpus.ts): cold build with 1 and 2 worker
  * processes, no-op rebuild, one-guide edit, one-template edit, and peak memory (the largest of
- * the main and worker processes, as /usr/bin/time reports it) at two library
- * sizes, each through the real CLI in a fresh process, as medians over BENCH_RUNS runs.
+ * the main and worker processes, as /usr/bin/time reports it) at two library sizes, each through
+ * the real CLI in a fresh process, as medians over BENCH_RUNS runs.
  *
  *   npx tsx scripts/bench-build.ts            (BENCH_GUIDES=200, BENCH_RUNS=3)
  * Prints a Markdown table (also written to docs/bench.md by scripts/bench.ts --write).

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildClock } from './bundle/artifacts.js';
-import { RenderCache, digestOf, sha256, toolchainDigest } from './bundle/cache.js';
+import { RenderCache, digestOf, filesUnder, sha256, toolchainDigest } from './bundle/cache.js';
 import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bundle/guide-task.js';
 import { siteArtifacts } from './bundle/site-artifacts.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
@@ -104,17 +104,6 @@ function digestFiles(files: readonly string[], base: string, rootReal: string): 
   return hash.digest('hex');
 }
 
-/** Regular files under a folder, sorted, recursively (links are listed as what they point to). */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return filesUnder(full);
-      return entry.isFile() || entry.isSymbolicLink() ? [full] : [];
-    });
-}
-
 function safeDigestFiles(files: readonly string[], base: string, rootReal: string): string {
   try {
     return digestFiles(files, base, rootReal);
@@ -196,7 +185,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       if (hitCheck && Object.entries(hitCheck.linked).some(([other, digest]) => (folderDigest.get(other) ?? null) !== digest)) hitCheck = undefined;
       const wanted = renderSlugs.has(slug) && !(hitCheck && hitCheck.check.errors > 0);
       const hit = wanted ? cache?.read(renderKey(slug)) : undefined;
-      for (const { file, path: bundlePath } of hit ?? []) writer.linkInSync(bundlePath, file);
+      for (const { file, path: bundlePath } of hit ?? []) writer.linkIn(bundlePath, file);
       return { slug, hitCheck, wanted, hit };
     });
     const tasks: GuideTask[] = [];
@@ -307,8 +296,7 @@ async function runTasks(tasks: GuideTask[], jobs: number, onDone: (result: Guide
     minThreads: threads,
     maxThreads: threads,
     isolateWorkers: false,
-    // Rendering allocates many short-lived objects: a larger young generation halves the time
-    // spent collecting them.
+    // Rendering allocates many short-lived objects: a larger young generation collects less often.
     execArgv: ['--max-semi-space-size=64'],
     env: process.env as Record<string, string>,
   });

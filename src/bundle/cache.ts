@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +8,16 @@ import { fileIn, linkOrCopy } from './write.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function filesUnder(dir: string): string[] {
+/** Files under a folder (regular files and links), recursively, sorted by name; none if it does not exist. */
+export function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => (entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return filesUnder(full);
+      return entry.isFile() || entry.isSymbolicLink() ? [full] : [];
+    });
 }
 
 let toolchain: string | undefined;
@@ -26,7 +31,6 @@ export function toolchainDigest(): string {
   if (!toolchain) {
     const hash = createHash('sha256');
     for (const file of [...filesUnder(path.join(PACKAGE_ROOT, 'src')), ...filesUnder(path.join(PACKAGE_ROOT, 'templates')), path.join(PACKAGE_ROOT, 'package-lock.json')]) {
-      if (!statSync(file).isFile()) continue;
       hash.update(path.relative(PACKAGE_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
     }
     toolchain = hash.digest('hex');

@@ -6,6 +6,7 @@ import { loadContent } from '../content/load.js';
 import type { Content, GuideDoc } from '../content/model.js';
 import { toWire, wireErrors, type WireFile } from '../diagnostics/wire.js';
 import { RULES } from '../pipeline/rules/index.js';
+import { schemeOf, splitTarget } from '../pipeline/rules/links.js';
 import { guideArtifacts, type ArtifactOptions } from './artifacts.js';
 import { RenderCache, sha256 } from './cache.js';
 import type { ManifestEntry } from './plan.js';
@@ -65,14 +66,10 @@ function anchorTargets(content: Content, guides: readonly GuideDoc[], slug: stri
     if (!guide.tree) continue;
     visit(guide.tree, (node) => {
       if (node.type !== 'link' && node.type !== 'definition') return;
-      const hash = node.url.indexOf('#');
-      if (hash <= 0 || /^[a-zA-Z][a-zA-Z0-9+.-]*:|^\/\//.test(node.url.trim())) return;
-      let file = node.url.slice(0, hash).replace(/\?.*$/, '');
-      try {
-        file = decodeURIComponent(file);
-      } catch {
-        // Checked as written.
-      }
+      const url = node.url.trim();
+      if (schemeOf(url) !== undefined || url.startsWith('//')) return;
+      const { file, fragment } = splitTarget(url);
+      if (!file || !fragment) return;
       const relative = path.relative(guidesDir, path.resolve(guide.dir, file));
       const other = relative.split(path.sep)[0];
       if (other && other !== slug && other !== '..' && !path.isAbsolute(relative)) found.add(other);

@@ -34,7 +34,7 @@ export async function mergeShards(shardDirs: readonly string[], out: string): Pr
   }
   const writer = await AtomicWriter.open(out);
   try {
-    for (const { entry, dir } of entries.values()) await writer.linkIn(entry.path, fileIn(dir, entry.path));
+    for (const { entry, dir } of entries.values()) writer.linkIn(entry.path, fileIn(dir, entry.path));
     const manifest = planManifest(
       [...entries.values()].map((e) => e.entry),
       { careprint: first.careprint, release: first.release, date: new Date(first.date) },

@@ -60,18 +60,18 @@ export class AtomicWriter {
 
   async write(bundlePath: string, data: Buffer): Promise<void> {
     const target = fileIn(this.tmp, bundlePath);
-    await this.folder(path.dirname(target));
+    this.folder(path.dirname(target));
     await writeFile(target, data);
   }
 
-  /** Put a file that already exists elsewhere (the cache) into the bundle: linked, or copied (synchronous: see RenderCache.read). */
-  linkInSync(bundlePath: string, from: string): void {
+  /**
+   * Put a file that already exists elsewhere (the cache, a shard) into the bundle: hard-linked,
+   * or copied where links are impossible. Synchronous: thousands of small asynchronous calls
+   * spend more time in round trips than in the work.
+   */
+  linkIn(bundlePath: string, from: string): void {
     const target = fileIn(this.tmp, bundlePath);
-    const dir = path.dirname(target);
-    if (!this.folders.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      this.folders.set(dir, Promise.resolve());
-    }
+    this.folder(path.dirname(target));
     try {
       linkSync(from, target);
     } catch {
@@ -79,23 +79,13 @@ export class AtomicWriter {
     }
   }
 
-  /** Put a file that already exists elsewhere (the cache) into the bundle: linked, or copied. */
-  async linkIn(bundlePath: string, from: string): Promise<void> {
-    const target = fileIn(this.tmp, bundlePath);
-    await this.folder(path.dirname(target));
-    await linkOrCopy(from, target);
-  }
-
-  private readonly folders = new Map<string, Promise<unknown>>();
+  private readonly folders = new Set<string>();
 
   /** Make a folder once per build, however many files go into it. */
-  private folder(dir: string): Promise<unknown> {
-    let made = this.folders.get(dir);
-    if (!made) {
-      made = mkdir(dir, { recursive: true });
-      this.folders.set(dir, made);
-    }
-    return made;
+  private folder(dir: string): void {
+    if (this.folders.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.folders.add(dir);
   }
 
   /** Swap the finished folder in. rename() cannot replace a non-empty folder: move the old one aside first. */

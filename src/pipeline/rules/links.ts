@@ -25,7 +25,8 @@ export function isSafeUrl(url: string): boolean {
   return (SAFE_PROTOCOLS as readonly string[]).includes(scheme);
 }
 
-function splitTarget(url: string): { file: string; fragment: string | undefined } {
+/** A relative link's file part (decoded) and its #fragment. */
+export function splitTarget(url: string): { file: string; fragment: string | undefined } {
   const hash = url.indexOf('#');
   const withoutQuery = (hash >= 0 ? url.slice(0, hash) : url).replace(/\?.*$/, '');
   let file = withoutQuery;
