@@ -6,7 +6,6 @@ import type { VFile } from 'vfile';
 import type { BuildClock } from './bundle/artifacts.js';
 import { RenderCache, digestOf, filesUnder, sha256, toolchainDigest } from './bundle/cache.js';
 import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bundle/guide-task.js';
-import { siteArtifacts } from './bundle/site-artifacts.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
 import { AtomicWriter, fileIn } from './bundle/write.js';
 import { writeZip } from './bundle/zip.js';
@@ -170,6 +169,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   phase('read and digest');
 
   const writer = await AtomicWriter.open(out);
+  let runner: Runner | undefined;
   const entries: ManifestEntry[] = [];
   const checks = new Map<string, GuideCheck>();
   let rendered = 0;
@@ -180,10 +180,16 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     options.onProgress?.({ done, total: renderSlugs.size, slug, cached: fromCache });
   };
   try {
-    const lookups = folders.map((slug) => {
+    const planned = folders.map((slug) => {
       let hitCheck = cache?.readCheck<CachedCheck>(checkKey(slug));
       if (hitCheck && Object.entries(hitCheck.linked).some(([other, digest]) => (folderDigest.get(other) ?? null) !== digest)) hitCheck = undefined;
       const wanted = renderSlugs.has(slug) && !(hitCheck && hitCheck.check.errors > 0);
+      return { slug, hitCheck, wanted, likelyHit: wanted && cache?.has(renderKey(slug)) === true };
+    });
+    // Start the workers (or load the renderer) now, while the cached files are verified and linked.
+    const expected = planned.filter((p) => !p.hitCheck || (p.wanted && !p.likelyHit)).length;
+    if (expected > 0) runner = startRunner(expected, options.jobs ?? availableParallelism());
+    const lookups = planned.map(({ slug, hitCheck, wanted }) => {
       const hit = wanted ? cache?.read(renderKey(slug)) : undefined;
       for (const { file, path: bundlePath } of hit ?? []) writer.linkIn(bundlePath, file);
       return { slug, hitCheck, wanted, hit };
@@ -212,7 +218,12 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     const onDone = (result: GuideTaskResult) => {
       if (result.entries) finish(result.slug, false);
     };
-    for (const result of await runTasks(tasks, options.jobs ?? availableParallelism(), onDone)) {
+    // A cached entry that failed its digest adds a task nobody expected.
+    if (tasks.length > 0) runner ??= startRunner(tasks.length, options.jobs ?? availableParallelism());
+    const results = runner ? await runner.run(tasks, onDone) : [];
+    await runner?.close();
+    runner = undefined;
+    for (const result of results) {
       if (result.check) {
         checks.set(result.slug, result.check);
         const linked = Object.fromEntries(result.check.linked.map((other) => [other, folderDigest.get(other) ?? null]));
@@ -236,9 +247,29 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     }
     const summaries = folders.flatMap((slug) => checks.get(slug)?.summaries ?? []);
     const listed = summaries.filter((g) => selected.includes(g.slug));
-    for (const artifact of siteArtifacts(frame, listed, site)) {
+    for (const artifact of site.artifacts) {
       await writer.write(artifact.path, artifact.data);
       entries.push({ path: artifact.path, bytes: artifact.data.length, sha256: sha256(artifact.data), mediaType: artifact.mediaType });
+    }
+    // The index and 404 pages change only with the site files, careprint and the guides' titles,
+    // summaries, dates and tags: reuse them (and skip loading the Markdown and HTML stack) otherwise.
+    const pagesKey = digestOf({ toolchain, careprint: VERSION, root: rootDigest, listed, css: site.css });
+    const cachedPages = cache?.read(pagesKey);
+    if (cachedPages) {
+      for (const { file, ...entry } of cachedPages) {
+        writer.linkIn(entry.path, file);
+        entries.push(entry);
+      }
+    } else {
+      const { sitePages } = await import('./bundle/site-artifacts.js');
+      const staged = cache?.stage(pagesKey);
+      for (const artifact of sitePages(frame, listed, site)) {
+        const entry = { path: artifact.path, bytes: artifact.data.length, sha256: sha256(artifact.data), mediaType: artifact.mediaType };
+        if (staged) await staged.add(entry, artifact.data, fileIn(writer.tmp, artifact.path));
+        else await writer.write(artifact.path, artifact.data);
+        entries.push(entry);
+      }
+      await staged?.commit();
     }
     const bundleDate = clock.sourceDate ?? contentDate(summaries);
     const manifest = planManifest(entries, { careprint: VERSION, release: frame.config.version, date: bundleDate });
@@ -267,48 +298,72 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       stats: { guides: renderSlugs.size, rendered, cached, files: manifest.files.length + (options.shard ? 1 : 2), milliseconds: performance.now() - started },
     };
   } catch (error) {
+    await runner?.close().catch(() => undefined);
     await writer.abort();
     throw error;
   }
 }
 
-/** Run guide tasks in a pool of worker processes (in this process for jobs 0 or a single task); results in task order. */
-async function runTasks(tasks: GuideTask[], jobs: number, onDone: (result: GuideTaskResult) => void): Promise<GuideTaskResult[]> {
-  if (tasks.length === 0) return [];
-  if (jobs < 1 || tasks.length < 2) {
+interface Runner {
+  /** Run guide tasks; results in task order. */
+  run(tasks: GuideTask[], onDone: (result: GuideTaskResult) => void): Promise<GuideTaskResult[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Where guide tasks run: a pool of worker processes, or this process for jobs 0 or a single
+ * task. Started before the tasks are known in full, so workers boot (or the renderer loads)
+ * while the main process verifies the cache.
+ */
+function startRunner(expected: number, jobs: number): Runner {
+  if (jobs < 1 || expected < 2) {
     // Loaded only here: the renderer (pdfkit, fonts) is what worker processes need, not this one.
-    const { runGuideTask } = await import('./bundle/guide-task.js');
-    const results: GuideTaskResult[] = [];
-    for (const task of tasks) {
-      const result = await runGuideTask(task);
-      onDone(result);
-      results.push(result);
-    }
-    return results;
+    const loading = import('./bundle/guide-task.js');
+    loading.catch(() => undefined);
+    return {
+      run: async (tasks, onDone) => {
+        const { runGuideTask } = await loading;
+        const results: GuideTaskResult[] = [];
+        for (const task of tasks) {
+          const result = await runGuideTask(task);
+          onDone(result);
+          results.push(result);
+        }
+        return results;
+      },
+      close: async () => undefined,
+    };
   }
   // Child processes rather than threads: on this kind of machine two isolates in one process
   // contend (shared GC and compiler threads) and render slower than one; processes scale.
-  const { Tinypool } = await import('tinypool');
-  const threads = Math.max(1, Math.min(jobs, tasks.length));
-  const pool = new Tinypool({
-    filename: new URL('./bundle/render-worker.mjs', import.meta.url).href,
-    runtime: 'child_process',
-    minThreads: threads,
-    maxThreads: threads,
-    isolateWorkers: false,
-    // Rendering allocates many short-lived objects: a larger young generation collects less often.
-    execArgv: ['--max-semi-space-size=64'],
-    env: process.env as Record<string, string>,
-  });
-  try {
-    return await Promise.all(
-      tasks.map(async (task) => {
-        const result = (await pool.run(task)) as GuideTaskResult;
-        onDone(result);
-        return result;
+  const threads = Math.max(1, Math.min(jobs, expected));
+  const pool = import('tinypool').then(
+    ({ Tinypool }) =>
+      new Tinypool({
+        filename: new URL('./bundle/render-worker.mjs', import.meta.url).href,
+        runtime: 'child_process',
+        minThreads: threads,
+        maxThreads: threads,
+        isolateWorkers: false,
+        // Rendering allocates many short-lived objects: a larger young generation collects less often.
+        execArgv: ['--max-semi-space-size=64'],
+        env: process.env as Record<string, string>,
       }),
-    );
-  } finally {
-    await pool.destroy();
-  }
+  );
+  pool.catch(() => undefined);
+  return {
+    run: async (tasks, onDone) => {
+      const workers = await pool;
+      return Promise.all(
+        tasks.map(async (task) => {
+          const result = (await workers.run(task)) as GuideTaskResult;
+          onDone(result);
+          return result;
+        }),
+      );
+    },
+    close: async () => {
+      await (await pool).destroy();
+    },
+  };
 }

@@ -53,6 +53,17 @@ describe('incremental builds', () => {
     for (const file of changed) expect(file).toMatch(/second-guide/);
   });
 
+  it('remakes the index page when a guide\'s title changes, the same as a build without the cache', async () => {
+    const guide = path.join(content, 'guides/third-guide/guide.md');
+    writeFileSync(guide, readFileSync(guide, 'utf8').replace(/^title: .*$/m, 'title: A renamed third guide'));
+    const renamed = await run('renamed');
+    expect(renamed.stats).toMatchObject({ rendered: 1 });
+    const index = readFileSync(path.join(work, 'renamed/site/index.html'), 'utf8');
+    expect(index).toContain('A renamed third guide');
+    await run('renamed-fresh', { cache: false });
+    expect(index).toBe(readFileSync(path.join(work, 'renamed-fresh/site/index.html'), 'utf8'));
+  });
+
   it('re-renders everything when a site-wide file changes (careprint.yaml)', async () => {
     const config = path.join(content, 'careprint.yaml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('Riverside Physiotherapy Clinic', 'Riverside Physio'));

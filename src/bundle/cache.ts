@@ -55,6 +55,11 @@ export class RenderCache {
     return path.join(this.dir, 'guides', key.slice(0, 2), key);
   }
 
+  /** Is there an entry for `key` (not yet verified)? */
+  has(key: string): boolean {
+    return existsSync(path.join(this.entryDir(key), 'index.json'));
+  }
+
   /**
    * The cached entries for `key`, each file checked against its digest; undefined on any miss.
    * Synchronous: cached files sit in the page cache, and thousands of small asynchronous reads
@@ -99,6 +104,7 @@ export class RenderCache {
             const file = fileIn(path.join(tmp, 'files'), entry.path);
             await mkdir(path.dirname(file), { recursive: true });
             await writeFile(file, data);
+            await mkdir(path.dirname(target), { recursive: true });
             await linkOrCopy(file, target);
             entries.push(entry);
             return;

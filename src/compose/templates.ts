@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+import { TEMPLATES_DIR } from './templates-dir.js';
+
+export { TEMPLATES_DIR };
 
 export type MarkdownTemplate = 'handout' | 'guide-page' | 'quiz-sheet' | 'quiz-key' | 'quiz-page' | 'site-index' | 'not-found';
 

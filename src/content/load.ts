@@ -6,7 +6,6 @@ import { toString } from 'mdast-util-to-string';
 import { VFile } from 'vfile';
 import { configSchema, type Config } from '../config/schema.js';
 import { report } from '../diagnostics/report.js';
-import { parseMarkdown } from '../pipeline/processor.js';
 import type { Content, GlossaryDoc, GuideDoc, GuideHeading, QuizDoc } from './model.js';
 import { isInside, realContentRoot } from './paths.js';
 import { readSourceFile } from './read.js';
@@ -101,6 +100,8 @@ async function loadGuideDoc(
   const source = await readContained(path.join(dir, fileName), rootReal, cwd, files);
   if (!source) return undefined;
   const { file } = source;
+  // Loaded on first use: a build's main process loads only the library's frame (YAML), never Markdown.
+  const { parseMarkdown } = await import('../pipeline/processor.js');
   const tree = source.text === undefined ? undefined : parseMarkdown(file, source.text);
   let frontMatter: ParsedYaml | undefined;
   let meta: GuideDoc['meta'];

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Artifact } from '../../bundle/plan.js';
-import { TEMPLATES_DIR } from '../../compose/templates.js';
+import { TEMPLATES_DIR } from '../../compose/templates-dir.js';
 
 export interface SiteAssets {
   artifacts: Artifact[];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { TEMPLATES_DIR } from '../../compose/templates.js';
+import { TEMPLATES_DIR } from '../../compose/templates-dir.js';
 
 export interface PageData {
   lang: string;

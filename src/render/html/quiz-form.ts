@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { CheckedGuide } from '../../compose/compose.js';
-import { TEMPLATES_DIR } from '../../compose/templates.js';
+import { TEMPLATES_DIR } from '../../compose/templates-dir.js';
 import { questionFacts } from '../../quiz/options.js';
 import type { QuizVersion } from '../../quiz/versions.js';
 
