@@ -122,7 +122,8 @@ describe('atomic dist/', () => {
     mkdirSync(`${dist}.tmp-424242/pdf`, { recursive: true });
     writeFileSync(`${dist}.tmp-424242/pdf/partial.pdf`, '%PDF-1.7 truncated');
 
-    const child = spawn(process.execPath, [BIN, 'build', content, '--out', dist, '--quiet'], { cwd: ROOT, stdio: 'ignore' });
+    // --no-cache: a cache left by an earlier run would make the build finish before it is killed.
+    const child = spawn(process.execPath, [BIN, 'build', content, '--out', dist, '--quiet', '--no-cache'], { cwd: ROOT, stdio: 'ignore' });
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const stillRunning = child.exitCode === null;
     child.kill('SIGKILL');
