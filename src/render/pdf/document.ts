@@ -1,12 +1,12 @@
 import type { Root } from 'mdast';
 import GithubSlugger from 'github-slugger';
-import PDFDocument from 'pdfkit';
 import type { PaperSize } from '../../config/schema.js';
 import { fontName, registerFonts } from './fonts.js';
 import { endnotes } from './handlers/footnotes.js';
 import { prepareImages } from './handlers/image.js';
 import { renderBlocks } from './handlers/index.js';
 import { Layout } from './layout.js';
+import { CollectedPdf } from './output.js';
 import { Tagger } from './tagging.js';
 import { drawText, textWidth } from './text.js';
 import type { PdfState } from './state.js';
@@ -102,7 +102,7 @@ function drawFurniture(doc: PDFKit.PDFDocument, theme: PdfTheme, paper: { width:
 export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer> {
   const paper = PAPER[options.paper];
   const theme = themeFor(options.variant);
-  const doc = new PDFDocument({
+  const doc = new CollectedPdf({
     size: [paper.width, paper.height],
     margin: 0,
     bufferPages: true,
@@ -124,12 +124,6 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
       CreationDate: options.date,
       ModDate: options.date,
     },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<void>((resolve, reject) => {
-    doc.on('end', () => resolve());
-    doc.on('error', reject);
   });
   registerFonts(doc);
   doc.font(fontName('text', 'regular'));
@@ -158,6 +152,5 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
   layout.tagger.finish();
   drawFurniture(doc, theme, paper, options);
   doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  return doc.bytes();
 }
