@@ -78,46 +78,48 @@ export function textWidth(doc: PDFKit.PDFDocument, font: string, size: number, t
 /** Each document font's glyph codes: font glyph id → 4-digit hex of its id in the subset. */
 const CODES = new WeakMap<EmbeddedFont, Map<number, string>>();
 
-/**
- * The glyph codes and positions of `text`, as pdfkit's `font.encode` makes them (same word
- * splitting, same subset bookkeeping), without re-concatenating arrays per word or formatting
- * every glyph's code again.
- */
-function encode(font: EmbeddedFont, text: string): { codes: string[]; positions: GlyphPosition[] } {
+function codesOf(font: EmbeddedFont): Map<number, string> {
   let known = CODES.get(font);
   if (!known) {
     known = new Map();
     CODES.set(font, known);
   }
-  const codes: string[] = [];
-  const positions: GlyphPosition[] = [];
+  return known;
+}
+
+/** The glyph's code in this document's subset, adding it (width and Unicode) on first use, as pdfkit's `encode` does. */
+function codeOf(font: EmbeddedFont, known: Map<number, string>, glyph: ShapedRun['glyphs'][number]): string {
+  let code = known.get(glyph.id);
+  if (code === undefined) {
+    const gid = font.subset.includeGlyph(glyph.id);
+    code = `0000${gid.toString(16)}`.slice(-4);
+    font.widths[gid] ??= glyph.advanceWidth * font.scale;
+    font.unicode[gid] ??= glyph.codePoints;
+    known.set(glyph.id, code);
+  }
+  return code;
+}
+
+/** Shaped words of `text`, split as pdfkit's `font.encode` splits them (after each space or tab). */
+function shapedWords(font: EmbeddedFont, text: string): ShapedRun[] {
+  const runs: ShapedRun[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
-    const last = i === text.length - 1;
     const char = text.charCodeAt(i);
-    if (!last && char !== 32 && char !== 9) continue;
-    const run = font.layoutCached(text.slice(start, i + 1));
+    if (i !== text.length - 1 && char !== 32 && char !== 9) continue;
+    runs.push(font.layoutCached(text.slice(start, i + 1)));
     start = i + 1;
-    for (let g = 0; g < run.glyphs.length; g++) {
-      const glyph = run.glyphs[g]!;
-      let code = known.get(glyph.id);
-      if (code === undefined) {
-        const gid = font.subset.includeGlyph(glyph.id);
-        code = `0000${gid.toString(16)}`.slice(-4);
-        font.widths[gid] ??= glyph.advanceWidth * font.scale;
-        font.unicode[gid] ??= glyph.codePoints;
-        known.set(glyph.id, code);
-      }
-      codes.push(code);
-      positions.push(run.positions[g]!);
-    }
   }
-  return { codes, positions };
+  return runs;
 }
 
 /**
  * Fill `text` in `font` at `size` with its alphabetic baseline at (x, baseline), in the current
  * fill colour. Coordinates are pdfkit's (origin top left).
+ *
+ * The operators are pdfkit's: one TJ array whose hex strings break after each glyph the font
+ * kerns (with the kerning as the adjustment), and a text matrix of its own for a glyph the font
+ * offsets (a mark placed over its base). Built as one string: this runs for every line drawn.
  */
 export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x: number, baseline: number, text: string): void {
   if (text.length === 0) return;
@@ -125,48 +127,52 @@ export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x:
   const embedded = fontOf(doc, font);
   const page = internals.page;
   if (page.fonts[embedded.id] == null) page.fonts[embedded.id] = embedded.ref();
+  const known = codesOf(embedded);
   // pdfkit's page space is flipped (y down); text is drawn in an unflipped space.
   let cx = x;
   const y = page.height - baseline;
-  const { codes: encoded, positions } = encode(embedded, text);
   const scale = size / 1000;
-  const ops: string[] = ['q', `1 0 0 -1 0 ${num(page.height)} cm`, 'BT', `1 0 0 1 ${num(cx)} ${num(y)} Tm`, `/${embedded.id} ${num(size)} Tf`];
-  const commands: string[] = [];
-  let last = 0;
+  let out = `q\n1 0 0 -1 0 ${num(page.height)} cm\nBT\n1 0 0 1 ${num(cx)} ${num(y)} Tm\n/${embedded.id} ${num(size)} Tf`;
+  /** The TJ array being built (its elements), and the hex string being built. */
+  let array = '';
+  let hex = '';
+  let last: GlyphPosition | undefined;
+  const endString = (adjust: number) => {
+    array += `${array ? ' ' : ''}<${hex}> ${num(-adjust)}`;
+    hex = '';
+  };
+  const endArray = () => {
+    if (hex && last) endString(last.xAdvance - last.advanceWidth);
+    if (array) out += `\n[${array}] TJ`;
+    array = '';
+  };
   let hadOffset = false;
-  const addSegment = (cur: number) => {
-    if (last < cur) {
-      const pos = positions[cur - 1]!;
-      commands.push(`<${encoded.slice(last, cur).join('')}> ${num(-(pos.xAdvance - pos.advanceWidth))}`);
-    }
-    last = cur;
-  };
-  const flush = (i: number) => {
-    addSegment(i);
-    if (commands.length > 0) {
-      ops.push(`[${commands.join(' ')}] TJ`);
-      commands.length = 0;
-    }
-  };
-  let i = 0;
-  for (; i < positions.length; i++) {
-    const pos = positions[i]!;
-    if (pos.xOffset || pos.yOffset) {
-      // A mark positioned by the font (an accent placed over its base): its own text matrix.
-      flush(i);
-      ops.push(`1 0 0 1 ${num(cx + pos.xOffset * scale)} ${num(y + pos.yOffset * scale)} Tm`);
-      flush(i + 1);
-      hadOffset = true;
-    } else {
-      if (hadOffset) {
-        ops.push(`1 0 0 1 ${num(cx)} ${num(y)} Tm`);
-        hadOffset = false;
+  for (const run of shapedWords(embedded, text)) {
+    for (let g = 0; g < run.glyphs.length; g++) {
+      const pos = run.positions[g]!;
+      hex += codeOf(embedded, known, run.glyphs[g]!);
+      if (pos.xOffset || pos.yOffset) {
+        // The glyph alone, at its offset position, between two TJ arrays.
+        const code = hex.slice(-4);
+        hex = hex.slice(0, -4);
+        endArray();
+        out += `\n1 0 0 1 ${num(cx + pos.xOffset * scale)} ${num(y + pos.yOffset * scale)} Tm`;
+        hex = code;
+        last = pos;
+        endArray();
+        hadOffset = true;
+      } else {
+        if (hadOffset) {
+          // The array is empty here: the matrix goes back to the pen position before this glyph.
+          out += `\n1 0 0 1 ${num(cx)} ${num(y)} Tm`;
+          hadOffset = false;
+        }
+        last = pos;
+        if (pos.xAdvance - pos.advanceWidth !== 0) endString(pos.xAdvance - pos.advanceWidth);
       }
-      if (pos.xAdvance - pos.advanceWidth !== 0) addSegment(i + 1);
+      cx += pos.xAdvance * scale;
     }
-    cx += pos.xAdvance * scale;
   }
-  flush(i);
-  ops.push('ET', 'Q');
-  internals.addContent(ops.join('\n'));
+  endArray();
+  internals.addContent(`${out}\nET\nQ`);
 }
