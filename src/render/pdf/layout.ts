@@ -29,19 +29,14 @@ export interface Run {
   hardBreak?: boolean;
 }
 
+/** Part of a word in one font. Its size, colour, link and lines come from its run (shared, never copied per word). */
 interface Piece {
   text: string;
   font: string;
-  size: number;
   width: number;
-  color: string;
-  link: string | undefined;
-  linkKey: object | undefined;
   /** The real character behind a printed code point (tagged as ActualText). */
   actual: string | undefined;
-  underline: boolean;
-  strike: boolean;
-  raise: number;
+  run: Run;
 }
 
 /** One word: pieces with no break opportunity between them ("**bold**ness" is one word). */
@@ -53,8 +48,10 @@ interface Word {
   hardBreakBefore: boolean;
 }
 
+/** A set line: its pieces, and where each starts (parallel arrays: lines are made by the thousand). */
 interface Line {
-  items: Array<{ piece: Piece; x: number }>;
+  pieces: Piece[];
+  xs: number[];
   width: number;
   size: number;
 }
@@ -188,15 +185,9 @@ export class Layout {
     return segmentByFont(text, run.mono ? 'mono' : 'text', run.face, this.fontCache).map((segment) => ({
       text: segment.text,
       font: segment.font,
-      size: run.size,
       width: this.widthOf(segment.text, segment.font, run.size),
-      color: run.color,
-      link: run.link,
-      linkKey: run.linkKey,
       actual: segment.missing,
-      underline: run.underline ?? false,
-      strike: run.strike ?? false,
-      raise: run.raise ?? 0,
+      run,
     }));
   }
 
@@ -213,12 +204,14 @@ export class Layout {
         pendingSpace = 0;
         continue;
       }
+      // Split with a capturing group: odd parts are the separators (whitespace, or a newline).
       const parts = preserveSpaces ? run.text.split(/(\n)/) : run.text.split(/(\s+)/);
-      for (const part of parts) {
+      for (let k = 0; k < parts.length; k++) {
+        const part = parts[k]!;
         if (part === '') continue;
-        if (preserveSpaces ? part === '\n' : /^\s+$/.test(part)) {
+        if (k % 2 === 1) {
           if (preserveSpaces) pendingBreak = true;
-          else pendingSpace = this.widthOf(' ', this.piecesOf(run, ' ')[0]?.font ?? 'text-regular', run.size);
+          else pendingSpace = this.widthOf(' ', segmentByFont(' ', run.mono ? 'mono' : 'text', run.face, this.fontCache)[0]?.font ?? 'text-regular', run.size);
           current = undefined;
           continue;
         }
@@ -254,7 +247,7 @@ export class Layout {
         let high = chars.length;
         while (low < high) {
           const mid = Math.ceil((low + high) / 2);
-          if (this.widthOf(chars.slice(0, mid).join(''), piece.font, piece.size) <= room) low = mid;
+          if (this.widthOf(chars.slice(0, mid).join(''), piece.font, piece.run.size) <= room) low = mid;
           else high = mid - 1;
         }
         // A line always takes at least one character, however narrow it is.
@@ -265,7 +258,7 @@ export class Layout {
           continue;
         }
         const text = chars.slice(0, take).join('');
-        const width = this.widthOf(text, piece.font, piece.size);
+        const width = this.widthOf(text, piece.font, piece.run.size);
         chunk.pieces.push({ ...piece, text, width });
         chunk.width += width;
         chars = chars.slice(take);
@@ -281,30 +274,31 @@ export class Layout {
 
   private lines(runs: readonly Run[], maxWidth: number, preserveSpaces: boolean): Line[] {
     const lines: Line[] = [];
-    let line: Line = { items: [], width: 0, size: 0 };
+    let line: Line = { pieces: [], xs: [], width: 0, size: 0 };
     const push = () => {
       lines.push(line);
-      line = { items: [], width: 0, size: 0 };
+      line = { pieces: [], xs: [], width: 0, size: 0 };
     };
     const place = (word: Word, gap: number) => {
       let x = line.width + gap;
       for (const piece of word.pieces) {
-        line.items.push({ piece, x });
+        line.pieces.push(piece);
+        line.xs.push(x);
         x += piece.width;
-        line.size = Math.max(line.size, piece.size);
+        line.size = Math.max(line.size, piece.run.size);
       }
       line.width = x;
     };
     const queue = this.words(runs, preserveSpaces);
     for (let i = 0; i < queue.length; i++) {
       const word = queue[i]!;
-      if (word.hardBreakBefore && (line.items.length > 0 || lines.length > 0 || i > 0)) push();
-      const gap = line.items.length > 0 ? word.spaceBefore : 0;
+      if (word.hardBreakBefore && (line.pieces.length > 0 || lines.length > 0 || i > 0)) push();
+      const gap = line.pieces.length > 0 ? word.spaceBefore : 0;
       if (line.width + gap + word.width <= maxWidth + 0.01) {
         place(word, gap);
       } else if (word.width > maxWidth) {
         const [first, ...rest] = this.splitWord(word, maxWidth);
-        if (line.items.length) push();
+        if (line.pieces.length) push();
         if (first) place({ ...first, hardBreakBefore: false }, 0);
         queue.splice(i + 1, 0, ...rest);
       } else {
@@ -312,7 +306,7 @@ export class Layout {
         place(word, 0);
       }
     }
-    if (line.items.length || lines.length === 0) push();
+    if (line.pieces.length || lines.length === 0) push();
     return lines;
   }
 
@@ -355,26 +349,26 @@ export class Layout {
    * one marked-content sequence; a link's pieces also get one clickable annotation.
    */
   private drawLine(line: Line, baseline: number, size: number): void {
+    const { pieces, xs } = line;
     let i = 0;
-    while (i < line.items.length) {
-      const key = line.items[i]!.piece.linkKey;
+    while (i < pieces.length) {
+      const key = pieces[i]!.run.linkKey;
       let j = i;
-      while (j < line.items.length && line.items[j]!.piece.linkKey === key) j++;
-      const group = line.items.slice(i, j);
+      while (j < pieces.length && pieces[j]!.run.linkKey === key) j++;
+      const from = i;
+      const to = j;
       const draw = () => {
-        for (const { piece, x } of this.mergeForDrawing(group)) this.drawPiece(piece, x, baseline);
-        this.drawTextLines(group, baseline);
+        this.drawMerged(line, from, to, baseline);
+        this.drawTextLines(line, from, to, baseline);
       };
       if (this.artifactText) this.tagger.artifact(draw);
       else if (key) {
         const owner = this.tagger.linkFor(key);
         this.tagger.mark(draw, owner);
-        const first = group[0]!;
-        const last = group.at(-1)!;
-        const url = first.piece.link;
+        const url = pieces[from]!.run.link;
         if (url) {
-          const x0 = this.left + first.x;
-          const width = last.x + last.piece.width - first.x;
+          const x0 = this.left + xs[from]!;
+          const width = xs[to - 1]! + pieces[to - 1]!.width - xs[from]!;
           this.doc.link(x0, baseline - size, width, size * 1.25, url, owner ? ({ structParent: owner } as object) : {});
         }
       } else this.tagger.mark(draw);
@@ -383,39 +377,40 @@ export class Layout {
   }
 
   /**
-   * Join neighbouring pieces that share a font, size and colour (words and the one space
-   * between them) into one text operation: far fewer pdfkit calls, the same placement.
+   * Draw pieces [from, to) of a line, joining neighbours that share a font, size, colour and
+   * raise (words and the one space between them) into one text operation: far fewer operators,
+   * the same placement.
    */
-  private mergeForDrawing(group: Line['items']): Line['items'] {
-    const merged: Line['items'] = [];
-    for (const item of group) {
-      const last = merged.at(-1);
-      const same =
-        last &&
-        last.piece.font === item.piece.font &&
-        last.piece.size === item.piece.size &&
-        last.piece.color === item.piece.color &&
-        last.piece.raise === item.piece.raise &&
-        last.piece.actual === undefined &&
-        item.piece.actual === undefined;
-      if (same) {
-        const end = last.x + last.piece.width;
-        const space = this.widthOf(' ', last.piece.font, last.piece.size);
-        const joiner = Math.abs(item.x - end) < 0.01 ? '' : Math.abs(item.x - end - space) < 0.01 ? ' ' : undefined;
-        if (joiner !== undefined) {
-          merged[merged.length - 1] = { x: last.x, piece: { ...last.piece, text: last.piece.text + joiner + item.piece.text, width: item.x + item.piece.width - last.x } };
-          continue;
+  private drawMerged(line: Line, from: number, to: number, baseline: number): void {
+    const { pieces, xs } = line;
+    let k = from;
+    while (k < to) {
+      const first = pieces[k]!;
+      const style = first.run;
+      let text = first.text;
+      let end = xs[k]! + first.width;
+      let m = k + 1;
+      if (first.actual === undefined) {
+        const space = this.widthOf(' ', first.font, style.size);
+        for (; m < to; m++) {
+          const next = pieces[m]!;
+          if (next.actual !== undefined || next.font !== first.font || next.run.size !== style.size || next.run.color !== style.color || (next.run.raise ?? 0) !== (style.raise ?? 0)) break;
+          const gap = xs[m]! - end;
+          const joiner = Math.abs(gap) < 0.01 ? '' : Math.abs(gap - space) < 0.01 ? ' ' : undefined;
+          if (joiner === undefined) break;
+          text += joiner + next.text;
+          end = xs[m]! + next.width;
         }
       }
-      merged.push(item);
+      this.drawPiece(first, text, xs[k]!, baseline);
+      k = m;
     }
-    return merged;
   }
 
-  private drawPiece(piece: Piece, x: number, baseline: number): void {
+  private drawPiece(piece: Piece, text: string, x: number, baseline: number): void {
     if (piece.actual !== undefined) this.doc.markContent('Span', { actual: piece.actual });
-    this.doc.fillColor(piece.actual !== undefined ? this.theme.colors.muted : piece.color);
-    drawText(this.doc, piece.font, piece.size, this.left + x, baseline - piece.raise, piece.text);
+    this.doc.fillColor(piece.actual !== undefined ? this.theme.colors.muted : piece.run.color);
+    drawText(this.doc, piece.font, piece.run.size, this.left + x, baseline - (piece.run.raise ?? 0), text);
     if (piece.actual !== undefined) this.doc.endMarkedContent();
   }
 
@@ -423,26 +418,26 @@ export class Layout {
    * Underline and strike-through, one stroke per run of pieces (spaces included, so a link is
    * underlined as a whole). pdfkit's own options misplace the lines with an alphabetic baseline.
    */
-  private drawTextLines(group: Line['items'], baseline: number): void {
+  private drawTextLines(line: Line, from: number, to: number, baseline: number): void {
+    const { pieces, xs } = line;
     for (const kind of ['underline', 'strike'] as const) {
-      let k = 0;
-      while (k < group.length) {
-        if (!group[k]!.piece[kind]) {
+      let k = from;
+      while (k < to) {
+        if (!pieces[k]!.run[kind]) {
           k++;
           continue;
         }
         let m = k;
-        while (m + 1 < group.length && group[m + 1]!.piece[kind] && group[m + 1]!.piece.color === group[k]!.piece.color) m++;
-        const first = group[k]!;
-        const last = group[m]!;
-        const { size, raise, color } = first.piece;
+        while (m + 1 < to && pieces[m + 1]!.run[kind] && pieces[m + 1]!.run.color === pieces[k]!.run.color) m++;
+        const { size, color } = pieces[k]!.run;
+        const raise = pieces[k]!.run.raise ?? 0;
         const y = kind === 'underline' ? baseline - raise + size * 0.14 : baseline - raise - size * 0.3;
         this.doc
           .save()
           .lineWidth(Math.max(0.5, size * 0.06))
           .strokeColor(color)
-          .moveTo(this.left + first.x, y)
-          .lineTo(this.left + last.x + last.piece.width, y)
+          .moveTo(this.left + xs[k]!, y)
+          .lineTo(this.left + xs[m]! + pieces[m]!.width, y)
           .stroke()
           .restore();
         k = m + 1;
