@@ -345,6 +345,7 @@ function startRunner(expected: number, jobs: number): Runner {
         minThreads: threads,
         maxThreads: threads,
         isolateWorkers: false,
+        concurrentTasksPerWorker: Number(process.env.CP_TPW ?? 1),
         // Rendering allocates many short-lived objects: a larger young generation collects less often.
         execArgv: ['--max-semi-space-size=64'],
         env: process.env as Record<string, string>,

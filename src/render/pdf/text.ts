@@ -113,13 +113,49 @@ function shapedWords(font: EmbeddedFont, text: string): ShapedRun[] {
   return runs;
 }
 
+/** One word's part of a TJ array, in one document's glyph codes. */
+interface WordCode {
+  /** Hex codes up to and including each kerned glyph, and that glyph's adjustment (as written). */
+  heads: string[];
+  adjusts: string[];
+  /** Hex codes after the last kerned glyph. */
+  tail: string;
+  /** A glyph is offset by the font: the word needs its own text matrices. */
+  offset: boolean;
+}
+
+/** Each document font's words as TJ parts: words repeat on every page of a document. */
+const WORD_CODES = new WeakMap<EmbeddedFont, Map<string, WordCode>>();
+
+function wordCode(font: EmbeddedFont, known: Map<number, string>, words: Map<string, WordCode>, word: string): WordCode {
+  let code = words.get(word);
+  if (code) return code;
+  const run = font.layoutCached(word);
+  code = { heads: [], adjusts: [], tail: '', offset: false };
+  let hex = '';
+  for (let g = 0; g < run.glyphs.length; g++) {
+    const pos = run.positions[g]!;
+    // Codes are assigned (subset glyphs added) in text order, as pdfkit does.
+    hex += codeOf(font, known, run.glyphs[g]!);
+    if (pos.xOffset || pos.yOffset) code.offset = true;
+    const adjust = pos.xAdvance - pos.advanceWidth;
+    if (adjust !== 0) {
+      code.heads.push(hex);
+      code.adjusts.push(num(-adjust));
+      hex = '';
+    }
+  }
+  code.tail = hex;
+  words.set(word, code);
+  return code;
+}
+
 /**
  * Fill `text` in `font` at `size` with its alphabetic baseline at (x, baseline), in the current
  * fill colour. Coordinates are pdfkit's (origin top left).
  *
- * The operators are pdfkit's: one TJ array whose hex strings break after each glyph the font
- * kerns (with the kerning as the adjustment), and a text matrix of its own for a glyph the font
- * offsets (a mark placed over its base). Built as one string: this runs for every line drawn.
+ * Words (split after each space or tab, as pdfkit shapes them) are encoded once per document
+ * and joined; text with a glyph the font offsets takes the glyph-by-glyph path.
  */
 export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x: number, baseline: number, text: string): void {
   if (text.length === 0) return;
@@ -127,6 +163,46 @@ export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x:
   const embedded = fontOf(doc, font);
   const page = internals.page;
   if (page.fonts[embedded.id] == null) page.fonts[embedded.id] = embedded.ref();
+  const known = codesOf(embedded);
+  let words = WORD_CODES.get(embedded);
+  if (!words) {
+    words = new Map();
+    WORD_CODES.set(embedded, words);
+  }
+  let array = '';
+  let hex = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (i !== text.length - 1 && char !== 32 && char !== 9) continue;
+    const code = wordCode(embedded, known, words, text.slice(start, i + 1));
+    start = i + 1;
+    if (code.offset) {
+      // Every glyph so far already has its code: the slow path assigns the rest in order.
+      drawGlyphByGlyph(internals, embedded, size, x, baseline, text);
+      return;
+    }
+    for (let k = 0; k < code.heads.length; k++) {
+      array += `${array ? ' ' : ''}<${hex}${code.heads[k]}> ${code.adjusts[k]}`;
+      hex = '';
+    }
+    hex += code.tail;
+  }
+  // The last glyph is unkerned when codes are left over: its adjustment is written as 0.
+  if (hex) array += `${array ? ' ' : ''}<${hex}> 0`;
+  const y = page.height - baseline;
+  let out = `q\n1 0 0 -1 0 ${num(page.height)} cm\nBT\n1 0 0 1 ${num(x)} ${num(y)} Tm\n/${embedded.id} ${num(size)} Tf`;
+  if (array) out += `\n[${array}] TJ`;
+  internals.addContent(`${out}\nET\nQ`);
+}
+
+/**
+ * The operators pdfkit writes for a line of text: one TJ array whose hex strings break after each
+ * glyph the font kerns (with the kerning as the adjustment), and a text matrix of its own for a
+ * glyph the font offsets (a mark placed over its base). Built as one string, glyph by glyph.
+ */
+function drawGlyphByGlyph(internals: DocInternals, embedded: EmbeddedFont, size: number, x: number, baseline: number, text: string): void {
+  const page = internals.page;
   const known = codesOf(embedded);
   // pdfkit's page space is flipped (y down); text is drawn in an unflipped space.
   let cx = x;

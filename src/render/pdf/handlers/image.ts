@@ -33,13 +33,25 @@ export function resolveImage(state: Pick<PdfState, 'baseDir' | 'imageRoot'>, wri
 }
 
 /** Decode the tree's alpha PNGs ahead of layout (see png-cache.ts): images and exercise figures. */
+/** Each tree's image URLs: a guide's handout tree is typeset four times (two papers, two print sizes). */
+const IMAGE_URLS = new WeakMap<Root, Set<string>>();
+
+function imageUrls(tree: Root): Set<string> {
+  let urls = IMAGE_URLS.get(tree);
+  if (!urls) {
+    const found = new Set<string>();
+    visit(tree, (node) => {
+      if (node.type === 'image') found.add(node.url);
+      else if (node.type === 'containerDirective' && node.name === 'exercise' && node.attributes?.image) found.add(node.attributes.image);
+    });
+    urls = found;
+    IMAGE_URLS.set(tree, urls);
+  }
+  return urls;
+}
+
 export async function prepareImages(tree: Root, state: Pick<PdfState, 'baseDir' | 'imageRoot'>): Promise<void> {
-  const urls: string[] = [];
-  visit(tree, (node) => {
-    if (node.type === 'image') urls.push(node.url);
-    else if (node.type === 'containerDirective' && node.name === 'exercise' && node.attributes?.image) urls.push(node.attributes.image);
-  });
-  for (const url of new Set(urls)) {
+  for (const url of imageUrls(tree)) {
     const image = resolveImage(state, url);
     if (image?.info.format === 'png') await preparePng(image.file);
   }
