@@ -345,7 +345,9 @@ function startRunner(expected: number, jobs: number): Runner {
         minThreads: threads,
         maxThreads: threads,
         isolateWorkers: false,
-        concurrentTasksPerWorker: Number(process.env.CP_TPW ?? 1),
+        // Two guides per worker: one renders while the other reads its sources or waits for its
+        // files to reach the disk, so a core never sits idle between tasks.
+        concurrentTasksPerWorker: 2,
         // Rendering allocates many short-lived objects: a larger young generation collects less often.
         execArgv: ['--max-semi-space-size=64'],
         env: process.env as Record<string, string>,
