@@ -18,8 +18,19 @@ export function isChecked(guide: GuideDoc): guide is CheckedGuide {
   return guide.meta !== undefined && guide.tree !== undefined;
 }
 
+/** Terms found per guide tree and glossary: every output of a guide composes its template data. */
+const TERMS_USED = new WeakMap<Root, { glossary: readonly GlossaryEntry[]; terms: GlossaryEntry[] }>();
+
 /** Glossary entries whose term or an alias appears in the guide's text (whole words, any case). */
 export function termsUsed(tree: Root, glossary: readonly GlossaryEntry[]): GlossaryEntry[] {
+  const known = TERMS_USED.get(tree);
+  if (known?.glossary === glossary) return [...known.terms];
+  const terms = findTerms(tree, glossary);
+  TERMS_USED.set(tree, { glossary, terms });
+  return [...terms];
+}
+
+function findTerms(tree: Root, glossary: readonly GlossaryEntry[]): GlossaryEntry[] {
   const text = toString(tree);
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return glossary
