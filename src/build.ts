@@ -348,8 +348,11 @@ function startRunner(expected: number, jobs: number): Runner {
         // Two guides per worker: one renders while the other reads its sources or waits for its
         // files to reach the disk, so a core never sits idle between tasks.
         concurrentTasksPerWorker: 2,
-        // Rendering allocates many short-lived objects: a larger young generation collects less often.
-        execArgv: ['--max-semi-space-size=64'],
+        // Rendering allocates many short-lived objects: a larger young generation collects less
+        // often. When the workers fill every core, V8's helper threads (concurrent marking,
+        // parallel scavenges, background compiles) only take turns with the other worker's
+        // rendering: each worker then does its own (measured: about 10% faster with 2 on 2 cores).
+        execArgv: ['--max-semi-space-size=64', ...(threads >= availableParallelism() ? ['--single-threaded'] : [])],
         env: process.env as Record<string, string>,
       }),
   );
