@@ -64,8 +64,8 @@ function contentDate(guides: readonly GuideSummary[]): Date {
 }
 
 /** The release zip of a finished bundle folder: the manifest and every file it lists. */
-export async function writeBundleZip(folder: string, manifest: Manifest): Promise<void> {
-  await writeZip(
+export async function writeBundleZip(folder: string, manifest: Manifest): Promise<string> {
+  return writeZip(
     fileIn(folder, zipName(manifest.release)),
     ['manifest.json', ...manifest.files.map((f) => f.path)].map((p) => ({ path: p, file: fileIn(folder, p) })),
     new Date(manifest.date),
@@ -283,8 +283,8 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       const zipKey = digestOf({ toolchain, manifest: sha256(manifestData) });
       const zipPath = fileIn(writer.tmp, zipName(manifest.release));
       if (!(cache && (await cache.linkZip(zipKey, zipPath)))) {
-        await writeBundleZip(writer.tmp, manifest);
-        await cache?.keepZip(zipKey, zipPath);
+        const zipSha256 = await writeBundleZip(writer.tmp, manifest);
+        await cache?.keepZip(zipKey, zipPath, zipSha256);
       }
     }
     phase('zip');

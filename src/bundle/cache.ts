@@ -174,14 +174,14 @@ export class RenderCache {
     }
   }
 
-  /** Keep a finished release zip (only the latest one: each is as large as the bundle). */
-  async keepZip(key: string, source: string): Promise<void> {
+  /** Keep a finished release zip (only the latest one: each is as large as the bundle), with its sha256 as written. */
+  async keepZip(key: string, source: string, sha256: string): Promise<void> {
     const dir = path.join(this.dir, 'zips');
     try {
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       await linkOrCopy(source, this.zipFile(key));
-      await writeFile(`${this.zipFile(key)}.sha256`, await fileSha256(source));
+      await writeFile(`${this.zipFile(key)}.sha256`, sha256);
     } catch {
       // A cache that cannot be written only costs time next build.
     }

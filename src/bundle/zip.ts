@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
@@ -35,8 +36,9 @@ const ZIP_EPOCH = Date.UTC(1980, 0, 1);
  * A reproducible zip, streamed from files on disk to a file (never whole in memory): entries
  * sorted by path, one fixed timestamp, fixed permissions (0644), no extended-timestamp field
  * (it would carry the local offset); text deflated, already-compressed formats stored.
+ * Returns the zip's sha256.
  */
-export async function writeZip(target: string, entries: ReadonlyArray<{ path: string; file: string }>, date: Date): Promise<void> {
+export async function writeZip(target: string, entries: ReadonlyArray<{ path: string; file: string }>, date: Date): Promise<string> {
   const zip = new yazl.ZipFile();
   const mtime = dosDate(new Date(Math.max(date.getTime(), ZIP_EPOCH)));
   for (const entry of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
@@ -56,6 +58,10 @@ export async function writeZip(target: string, entries: ReadonlyArray<{ path: st
   }
   zip.end();
   await mkdir(path.dirname(target), { recursive: true });
+  // The zip's own sha256, taken as it is written (the cache keeps it, so it need not read the zip back).
+  const hash = createHash('sha256');
+  zip.outputStream.on('data', (chunk: Buffer) => hash.update(chunk));
   // A deep write buffer lets the stream gather many entries into each write (writev).
   await pipeline(zip.outputStream, createWriteStream(target, { highWaterMark: 8 * 1024 * 1024 }));
+  return hash.digest('hex');
 }
