@@ -81,6 +81,31 @@ describe('incremental builds', () => {
     expect(readFileSync(path.join(work, 'repaired/manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, 'config/manifest.json'), 'utf8'));
   });
 
+  it('detects a changed byte in a cached file of the same size (its stamp changed, so its digest is checked)', async () => {
+    const quizzes = files(cache).filter((f) => f.endsWith('.quiz.a4.pdf'));
+    const victim = quizzes.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+    const bytes = readFileSync(victim);
+    const at = bytes.length - 20;
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
+    writeFileSync(victim, bytes);
+    const result = await run('byte-flipped');
+    expect(result.stats.rendered).toBe(1);
+    expect((await verifyBundle(path.join(work, 'byte-flipped'))).ok).toBe(true);
+    expect(readFileSync(path.join(work, 'byte-flipped/manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, 'config/manifest.json'), 'utf8'));
+  });
+
+  it('does not ship a cached release zip that changed since it was kept', async () => {
+    const zip = files(path.join(cache, 'zips')).find((f) => f.endsWith('.zip'))!;
+    const expected = readFileSync(path.join(work, 'byte-flipped/careprint-1.0.0.zip'));
+    const bytes = readFileSync(zip);
+    bytes.writeUInt8(bytes.readUInt8(100) ^ 0xff, 100);
+    // Written to a new file: the zip in dist/ is a hard link to the cached one.
+    rmSync(zip);
+    writeFileSync(zip, bytes);
+    await run('zip-repaired');
+    expect(readFileSync(path.join(work, 'zip-repaired/careprint-1.0.0.zip')).equals(expected)).toBe(true);
+  });
+
   it('ignores the cache with cache: false (--no-cache)', async () => {
     expect((await run('nocache', { cache: false })).stats).toMatchObject({ rendered: 3, cached: 0 });
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,8 +62,10 @@ export class RenderCache {
 
   /**
    * The cached entries for `key`, each file checked against its digest; undefined on any miss.
-   * Synchronous: cached files sit in the page cache, and thousands of small asynchronous reads
-   * spend more time in round trips than in reading.
+   * A file is read and hashed unless its size, modification time and inode are still those it
+   * had when its digest last matched (`verified.json`, as git trusts its index): any write to
+   * it, a truncation included, changes them. Synchronous: cached files sit in the page cache,
+   * and thousands of small asynchronous reads spend more time in round trips than in reading.
    */
   read(key: string): Array<ManifestEntry & { file: string }> | undefined {
     const dir = this.entryDir(key);
@@ -73,17 +75,26 @@ export class RenderCache {
     } catch {
       return undefined;
     }
+    const stamps = readStamps(dir);
+    let restamped = false;
     const out: Array<ManifestEntry & { file: string }> = [];
     for (const entry of entries) {
       const file = fileIn(path.join(dir, 'files'), entry.path);
       try {
-        const data = readFileSync(file);
-        if (data.length !== entry.bytes || sha256(data) !== entry.sha256) return undefined;
+        const stamp = stampOf(file);
+        if (stamp[0] !== entry.bytes) return undefined;
+        if (!sameStamp(stamps[entry.path], stamp)) {
+          const data = readFileSync(file);
+          if (data.length !== entry.bytes || sha256(data) !== entry.sha256) return undefined;
+          stamps[entry.path] = stamp;
+          restamped = true;
+        }
       } catch {
         return undefined;
       }
       out.push({ ...entry, file });
     }
+    if (restamped) writeStamps(dir, stamps);
     return out;
   }
 
@@ -120,6 +131,8 @@ export class RenderCache {
           if (!usable) throw new Error('cache entry incomplete');
           entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
           await writeFile(path.join(tmp, 'index.json'), JSON.stringify(entries));
+          // Each file was just written from the bytes its digest was taken of.
+          writeStamps(tmp, Object.fromEntries(entries.map((entry) => [entry.path, stampOf(fileIn(path.join(tmp, 'files'), entry.path))])));
           await rm(dir, { recursive: true, force: true });
           await rename(tmp, dir);
         } catch {
@@ -166,7 +179,13 @@ export class RenderCache {
     const file = this.zipFile(key);
     try {
       const expected = (await readFile(`${file}.sha256`, 'utf8')).trim();
-      if ((await fileSha256(file)) !== expected) return false;
+      // Hashed again only if the zip changed since its digest last matched (as for outputs).
+      const stamps = readStamps(path.dirname(file));
+      const stamp = stampOf(file);
+      if (!sameStamp(stamps.zip, stamp)) {
+        if ((await fileSha256(file)) !== expected) return false;
+        writeStamps(path.dirname(file), { zip: stamp });
+      }
       await linkOrCopy(file, target);
       return true;
     } catch {
@@ -182,6 +201,7 @@ export class RenderCache {
       await mkdir(dir, { recursive: true });
       await linkOrCopy(source, this.zipFile(key));
       await writeFile(`${this.zipFile(key)}.sha256`, sha256);
+      writeStamps(dir, { zip: stampOf(this.zipFile(key)) });
     } catch {
       // A cache that cannot be written only costs time next build.
     }
@@ -192,4 +212,34 @@ async function fileSha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** A file's size, modification time and inode: what any write to it changes. */
+type Stamp = [size: number, mtimeMs: number, ino: number];
+
+function stampOf(file: string): Stamp {
+  const stat = statSync(file);
+  return [stat.size, stat.mtimeMs, stat.ino];
+}
+
+const sameStamp = (a: Stamp | undefined, b: Stamp) => a !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+
+/** Each file's stamp when its digest last matched, by bundle path. */
+function readStamps(dir: string): Record<string, Stamp> {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'verified.json'), 'utf8')) as Record<string, Stamp>;
+  } catch {
+    return {};
+  }
+}
+
+function writeStamps(dir: string, stamps: Record<string, Stamp>): void {
+  const file = path.join(dir, 'verified.json');
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, JSON.stringify(stamps));
+    renameSync(tmp, file);
+  } catch {
+    // Only costs a re-check next build.
+  }
 }

@@ -7,6 +7,7 @@ import type { Content, GuideDoc } from '../content/model.js';
 import { toWire, wireErrors, type WireFile } from '../diagnostics/wire.js';
 import { RULES } from '../pipeline/rules/index.js';
 import { schemeOf, splitTarget } from '../pipeline/rules/links.js';
+import { loadFonts } from '../fonts/index.js';
 import { guideArtifacts, type ArtifactOptions } from './artifacts.js';
 import { RenderCache, sha256 } from './cache.js';
 import type { ManifestEntry } from './plan.js';
@@ -135,4 +136,9 @@ export async function runGuideTask(task: GuideTask): Promise<GuideTaskResult> {
   await Promise.all(writes);
   await staged?.commit();
   return { slug: task.slug, check, entries };
+}
+
+/** Parse the fonts now: a worker does this while the main process is still looking up its cache. */
+export function warmUp(): void {
+  loadFonts();
 }

@@ -9,7 +9,8 @@ if (typeof process.send === 'function') process.on('disconnect', () => process.e
 
 const compiled = existsSync(new URL('./guide-task.js', import.meta.url));
 if (!compiled) (await import('tsx/esm/api')).register();
-const { runGuideTask } = await import(compiled ? './guide-task.js' : './guide-task.ts');
+const { runGuideTask, warmUp } = await import(compiled ? './guide-task.js' : './guide-task.ts');
+warmUp();
 
 export default function run(task) {
   return runGuideTask(task);
