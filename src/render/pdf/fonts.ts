@@ -10,10 +10,13 @@ export const fontName = (family: string, face: Face) => `${family}-${face}`;
  */
 const SHAPING_CACHES = new Map<string, Record<string, unknown>>();
 const MAX_SHAPED_WORDS = 100_000;
+/** Counting a cache's words lists them all: done once every so many documents, not for each. */
+const SIZE_CHECK_EVERY = 64;
+let shapingLookups = 0;
 
 function shapingCache(name: string): Record<string, unknown> {
   let cache = SHAPING_CACHES.get(name);
-  if (!cache || Object.keys(cache).length > MAX_SHAPED_WORDS) {
+  if (!cache || (++shapingLookups % SIZE_CHECK_EVERY === 0 && Object.keys(cache).length > MAX_SHAPED_WORDS)) {
     cache = Object.create(null) as Record<string, unknown>;
     SHAPING_CACHES.set(name, cache);
   }
@@ -82,11 +85,15 @@ export const codePointLabel = (char: string) => `[U+${char.codePointAt(0)!.toStr
  */
 export function segmentByFont(text: string, primary: 'text' | 'mono', face: Face, cache: Map<string, string>): FontSegment[] {
   // Words repeat across a library's documents: keep each word's segments (never mutated).
-  const key = `${primary}-${face}`;
-  let words = SEGMENTS.get(key);
+  let byFace = SEGMENTS.get(primary);
+  if (!byFace) {
+    byFace = new Map();
+    SEGMENTS.set(primary, byFace);
+  }
+  let words = byFace.get(face);
   if (!words || words.size > MAX_SEGMENTED_WORDS) {
     words = new Map();
-    SEGMENTS.set(key, words);
+    byFace.set(face, words);
   }
   let segments = words.get(text);
   if (!segments) {
@@ -96,7 +103,7 @@ export function segmentByFont(text: string, primary: 'text' | 'mono', face: Face
   return segments;
 }
 
-const SEGMENTS = new Map<string, Map<string, FontSegment[]>>();
+const SEGMENTS = new Map<'text' | 'mono', Map<Face, Map<string, FontSegment[]>>>();
 const MAX_SEGMENTED_WORDS = 100_000;
 
 function segment(text: string, primary: 'text' | 'mono', face: Face, cache: Map<string, string>): FontSegment[] {
