@@ -5,7 +5,7 @@
  * the real CLI in a fresh process, as medians over BENCH_RUNS runs.
  *
  *   npx tsx scripts/bench-build.ts            (BENCH_GUIDES=200, BENCH_RUNS=3)
- * Prints a Markdown table (also written to docs/bench.md by scripts/bench.ts --write).
+ * Prints a Markdown table (copied into README.md and docs/bench.md by hand).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
