@@ -311,9 +311,10 @@ interface Runner {
 }
 
 /**
- * Where guide tasks run: a pool of worker processes, or this process for jobs 0 or a single
- * task (measured: one guide renders faster here than in a freshly started worker). Started before the tasks are known in full, so workers boot (or the renderer loads)
- * while the main process verifies the cache.
+ * Where guide tasks run: a pool of worker processes, or this process for jobs 0 or a single task
+ * (measured: one guide renders faster here than in a freshly started worker process or thread).
+ * Started before the tasks are known in full, so workers boot while the main process verifies
+ * the cache.
  */
 function startRunner(expected: number, jobs: number): Runner {
   if (jobs < 1 || expected < 2) {
