@@ -134,6 +134,9 @@ describe('atomic dist/', () => {
 
     const again = await careprint(['build', content, '--out', dist, '--quiet']);
     expect(again.code).toBe(0);
+    // The killed build's worker processes must not write on (and so recreate its temporary
+    // folder) after the next build has cleaned it: give them time to try.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(readdirSync(path.dirname(dist)).sort()).toEqual(['dist']);
     expect((await careprint(['verify', dist])).code).toBe(0);
   });

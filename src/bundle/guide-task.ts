@@ -100,6 +100,19 @@ async function checkGuide(task: GuideTask, settings: NonNullable<GuideTask['chec
   };
 }
 
+/** The build that started this worker process (undefined when the task runs in the build's own process). */
+const PARENT = typeof process.send === 'function' ? process.ppid : undefined;
+
+/**
+ * A worker whose build was killed must not write another file: the next build has removed (or
+ * is about to remove) the temporary folder, and a late write would recreate it. The worker also
+ * exits when its IPC channel closes, but only once a long render yields to the event loop; the
+ * parent's pid is checked synchronously, right before each write.
+ */
+function stopIfOrphaned(): void {
+  if (PARENT !== undefined && process.ppid !== PARENT) process.exit(1);
+}
+
 /**
  * Check and/or render one guide. Rendered files go straight to disk (and to the cache); only
  * their manifest entries come back, so a build holds no output in memory, however large.
@@ -129,7 +142,14 @@ export async function runGuideTask(task: GuideTask): Promise<GuideTaskResult> {
       };
       const target = fileIn(render.outDir, artifact.path);
       // One write: the cache copy is a link to the same file when the file system allows it.
-      writes.push(mkdir(path.dirname(target), { recursive: true }).then(() => (staged ? staged.add(entry, artifact.data, target) : writeFile(target, artifact.data))));
+      writes.push(
+        (async () => {
+          stopIfOrphaned();
+          await mkdir(path.dirname(target), { recursive: true });
+          stopIfOrphaned();
+          await (staged ? staged.add(entry, artifact.data, target) : writeFile(target, artifact.data));
+        })(),
+      );
       entries.push(entry);
     }
   }
