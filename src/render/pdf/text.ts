@@ -100,18 +100,22 @@ function codeOf(font: EmbeddedFont, known: Map<number, string>, glyph: ShapedRun
   return code;
 }
 
-/** Shaped words of `text`, split as pdfkit's `font.encode` splits them (after each space or tab). */
-function shapedWords(font: EmbeddedFont, text: string): ShapedRun[] {
-  const runs: ShapedRun[] = [];
+/** The words of `text` as pdfkit's `font.encode` shapes them: split after each space or tab. */
+function wordsOf(text: string): string[] {
+  const words: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     if (i !== text.length - 1 && char !== 32 && char !== 9) continue;
-    runs.push(font.layoutCached(text.slice(start, i + 1)));
+    words.push(text.slice(start, i + 1));
     start = i + 1;
   }
-  return runs;
+  return words;
 }
+
+/** The operators that open a line of text: pdfkit's flipped page space undone, the pen at (x, y), the font. */
+const textStart = (pageHeight: number, font: EmbeddedFont, size: number, x: number, y: number) =>
+  `q\n1 0 0 -1 0 ${num(pageHeight)} cm\nBT\n1 0 0 1 ${num(x)} ${num(y)} Tm\n/${font.id} ${num(size)} Tf`;
 
 /** One word's part of a TJ array, in one document's glyph codes. */
 interface WordCode {
@@ -171,12 +175,8 @@ export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x:
   }
   let array = '';
   let hex = '';
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (i !== text.length - 1 && char !== 32 && char !== 9) continue;
-    const code = wordCode(embedded, known, words, text.slice(start, i + 1));
-    start = i + 1;
+  for (const word of wordsOf(text)) {
+    const code = wordCode(embedded, known, words, word);
     if (code.offset) {
       // Every glyph so far already has its code: the slow path assigns the rest in order.
       drawGlyphByGlyph(internals, embedded, size, x, baseline, text);
@@ -190,8 +190,7 @@ export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x:
   }
   // The last glyph is unkerned when codes are left over: its adjustment is written as 0.
   if (hex) array += `${array ? ' ' : ''}<${hex}> 0`;
-  const y = page.height - baseline;
-  let out = `q\n1 0 0 -1 0 ${num(page.height)} cm\nBT\n1 0 0 1 ${num(x)} ${num(y)} Tm\n/${embedded.id} ${num(size)} Tf`;
+  let out = textStart(page.height, embedded, size, x, page.height - baseline);
   if (array) out += `\n[${array}] TJ`;
   internals.addContent(`${out}\nET\nQ`);
 }
@@ -208,7 +207,7 @@ function drawGlyphByGlyph(internals: DocInternals, embedded: EmbeddedFont, size:
   let cx = x;
   const y = page.height - baseline;
   const scale = size / 1000;
-  let out = `q\n1 0 0 -1 0 ${num(page.height)} cm\nBT\n1 0 0 1 ${num(cx)} ${num(y)} Tm\n/${embedded.id} ${num(size)} Tf`;
+  let out = textStart(page.height, embedded, size, cx, y);
   /** The TJ array being built (its elements), and the hex string being built. */
   let array = '';
   let hex = '';
@@ -223,7 +222,7 @@ function drawGlyphByGlyph(internals: DocInternals, embedded: EmbeddedFont, size:
     array = '';
   };
   let hadOffset = false;
-  for (const run of shapedWords(embedded, text)) {
+  for (const run of wordsOf(text).map((word) => embedded.layoutCached(word))) {
     for (let g = 0; g < run.glyphs.length; g++) {
       const pos = run.positions[g]!;
       hex += codeOf(embedded, known, run.glyphs[g]!);
