@@ -1,6 +1,7 @@
 // What lib/ was compiled from (scripts/compile.mjs writes it, bin/careprint.js compares it):
 // each file under src/ with its size and modification time. Plain JavaScript, no dependencies,
-// as it runs on every start of the CLI.
+// as it runs on every start of the CLI, before it knows whether it may load src/ (so it cannot
+// reuse src/bundle/cache.ts's filesUnder, which also follows the build's rules for links).
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -100,8 +100,8 @@ async function checkGuide(task: GuideTask, settings: NonNullable<GuideTask['chec
   };
 }
 
-/** The build that started this worker process (undefined when the task runs in the build's own process). */
-const PARENT = typeof process.send === 'function' ? process.ppid : undefined;
+/** The build process this worker serves (set by `startWorker`; unset when tasks run in the build's own process). */
+let parent: number | undefined;
 
 /**
  * A worker whose build was killed must not write another file: the next build has removed (or
@@ -110,7 +110,7 @@ const PARENT = typeof process.send === 'function' ? process.ppid : undefined;
  * parent's pid is checked synchronously, right before each write.
  */
 function stopIfOrphaned(): void {
-  if (PARENT !== undefined && process.ppid !== PARENT) process.exit(1);
+  if (parent !== undefined && process.ppid !== parent) process.exit(1);
 }
 
 /**
@@ -158,7 +158,11 @@ export async function runGuideTask(task: GuideTask): Promise<GuideTaskResult> {
   return { slug: task.slug, check, entries };
 }
 
-/** Parse the fonts now: a worker does this while the main process is still looking up its cache. */
-export function warmUp(): void {
+/**
+ * Set up a worker process: remember the build it serves (see `stopIfOrphaned`) and parse the
+ * fonts now, while the build is still looking up its cache.
+ */
+export function startWorker(buildPid: number): void {
+  parent = buildPid;
   loadFonts();
 }

@@ -3,14 +3,15 @@
 // TypeScript sources it registers tsx's loader first. Either way it runs the main process's code.
 import { existsSync } from 'node:fs';
 
-// A worker must not outlive its build: if the build is killed, stop too, rather than keep
-// writing into a temporary folder the next build is about to clean.
+// A worker must not outlive its build: when the build is killed, the IPC channel closes and the
+// worker exits at its next pause; until then, every write first checks the build is alive
+// (startWorker), so nothing lands in a temporary folder the next build has cleaned.
 if (typeof process.send === 'function') process.on('disconnect', () => process.exit(1));
 
 const compiled = existsSync(new URL('./guide-task.js', import.meta.url));
 if (!compiled) (await import('tsx/esm/api')).register();
-const { runGuideTask, warmUp } = await import(compiled ? './guide-task.js' : './guide-task.ts');
-warmUp();
+const { runGuideTask, startWorker } = await import(compiled ? './guide-task.js' : './guide-task.ts');
+startWorker(process.ppid);
 
 export default function run(task) {
   return runGuideTask(task);
