@@ -118,6 +118,17 @@ export class CollectedPdf extends PDFDocument {
     }
   }
 
+  /**
+   * pdfkit ends its Readable with `push(null)`, which schedules the stream's 'readable' and 'end'
+   * events on process.nextTick with the document as argument. Nothing reads this stream, and
+   * ticks only run once the current chain of promise jobs is done: a guide's renders, awaited
+   * back to back, kept every finished document (pages, fonts, structure tree) alive until the
+   * guide ended, to be copied by each young-generation GC and promoted to the old one.
+   */
+  override push(): boolean {
+    return false;
+  }
+
   _finalize(): void {
     (PDFDocument.prototype as unknown as { _finalize(this: CollectedPdf): void })._finalize.call(this);
     this.finished = true;
