@@ -7,6 +7,7 @@ import type { BuildClock } from './bundle/artifacts.js';
 import { RenderCache, digestOf, filesUnder, sha256, toolchainDigest } from './bundle/cache.js';
 import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bundle/guide-task.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
+import { DEFAULT_STALL_SECONDS, stallGuard } from './bundle/stall.js';
 import { AtomicWriter, fileIn } from './bundle/write.js';
 import { writeZip } from './bundle/zip.js';
 import { todayUtc, type CheckOptions } from './check.js';
@@ -32,6 +33,8 @@ export interface BuildOptions extends CheckOptions {
   cache?: string | false;
   /** Build only shard `index` of `count` (1-based): every count-th guide in slug order. */
   shard?: { index: number; count: number } | undefined;
+  /** Give up (BuildStalledError) when no guide finishes for this many seconds (default 120). */
+  stallSeconds?: number;
   /** Told when each guide is done (for progress display). */
   onProgress?: (event: { done: number; total: number; slug: string; cached: boolean }) => void;
 }
@@ -215,12 +218,16 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       if (!hitCheck || render) tasks.push({ contentDir: root, cwd, slug, check: hitCheck ? undefined : { today, strict }, render });
     }
     phase('cache lookup');
+    const unfinished = new Set(tasks.map((task) => task.slug));
+    const guard = stallGuard(options.stallSeconds ?? DEFAULT_STALL_SECONDS, () => [...unfinished]);
     const onDone = (result: GuideTaskResult) => {
+      unfinished.delete(result.slug);
+      guard.progress();
       if (result.entries) finish(result.slug, false);
     };
     // A cached entry that failed its digest adds a task nobody expected.
     if (tasks.length > 0) runner ??= startRunner(tasks.length, options.jobs ?? availableParallelism());
-    const results = runner ? await runner.run(tasks, onDone) : [];
+    const results = runner ? await guard.watch(runner.run(tasks, onDone)) : [];
     await runner?.close();
     runner = undefined;
     for (const result of results) {
@@ -321,18 +328,22 @@ function startRunner(expected: number, jobs: number): Runner {
     // Loaded only here: the renderer (pdfkit, fonts) is what worker processes need, not this one.
     const loading = import('./bundle/guide-task.js');
     loading.catch(() => undefined);
+    // Closed early (the build failed or gave up): the task in flight must not write on.
+    let closed = false;
     return {
       run: async (tasks, onDone) => {
         const { runGuideTask } = await loading;
         const results: GuideTaskResult[] = [];
         for (const task of tasks) {
-          const result = await runGuideTask(task);
+          const result = await runGuideTask(task, () => closed);
           onDone(result);
           results.push(result);
         }
         return results;
       },
-      close: async () => undefined,
+      close: async () => {
+        closed = true;
+      },
     };
   }
   // Child processes rather than threads: on this kind of machine two isolates in one process

@@ -154,4 +154,45 @@ describe('atomic dist/', () => {
     expect(hashes(dist)).toEqual(before);
     expect(existsSync(`${dist}.tmp-${process.pid}`)).toBe(false);
   });
+
+  it('leaves alone the temporary folder of another build that is still running', async () => {
+    const dist = path.join(work, 'atomic-3', 'dist');
+    // Named after a live process (this test's own): a build running beside ours.
+    const running = `${dist}.tmp-${process.pid}`;
+    mkdirSync(path.join(running, 'pdf'), { recursive: true });
+    writeFileSync(path.join(running, 'pdf', 'half.pdf'), '%PDF-1.7 still being written');
+    mkdirSync(`${dist}.tmp-424242`, { recursive: true });
+    const result = await careprint(['build', 'content', '--out', dist, '--quiet']);
+    expect(result.code).toBe(0);
+    expect(readdirSync(path.dirname(dist)).sort()).toEqual(['dist', `dist.tmp-${process.pid}`]);
+    expect(readFileSync(path.join(running, 'pdf', 'half.pdf'), 'utf8')).toBe('%PDF-1.7 still being written');
+  });
+
+  // One guide renders in the build's own process, two in worker processes: both must give up.
+  it.each([
+    { where: 'in the build process', copies: 0 },
+    { where: 'in worker processes', copies: 1 },
+  ])('a build in which no guide finishes in time ($where) fails with a message, leaving dist/ and no temporary folder', async ({ where, copies }) => {
+    const content = path.join(work, `stall-${copies}`, 'content');
+    cpSync(path.join(ROOT, 'content'), content, { recursive: true });
+    for (let i = 0; i < copies; i++) cpSync(path.join(content, 'guides', 'iliopsoas-pain-running'), path.join(content, 'guides', `copy-${i}`), { recursive: true });
+    const dist = path.join(work, `stall-${copies}`, 'out', 'dist');
+    mkdirSync(path.dirname(dist), { recursive: true });
+    cpSync(path.join(work, 'a'), dist, { recursive: true });
+    const before = hashes(dist);
+    // A limit no render can meet stands in for a renderer that stopped responding.
+    const result = await careprint(['build', content, '--out', dist, '--no-cache', '--jobs', '2'], { CAREPRINT_STALL_TIMEOUT: '0.001' });
+    expect(result.code, where).toBe(2);
+    expect(result.stderr).toMatch(/no guide finished rendering in 0\.001 s \(still waiting for (copy-0|iliopsoas-pain-running)/);
+    expect(hashes(dist)).toEqual(before);
+    // A render still going when the build gave up must not write on (and recreate the folder).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(readdirSync(path.dirname(dist))).toEqual(['dist']);
+  });
+
+  it('refuses a stall limit that is not a positive number of seconds', async () => {
+    const result = await careprint(['build', 'content', '--out', path.join(work, 'never')], { CAREPRINT_STALL_TIMEOUT: 'soon' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('CAREPRINT_STALL_TIMEOUT must be a number of seconds above 0');
+  });
 });

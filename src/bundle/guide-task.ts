@@ -113,12 +113,21 @@ function stopIfOrphaned(): void {
   if (parent !== undefined && process.ppid !== parent) process.exit(1);
 }
 
+/** The build gave up on this task (it ran in the build's own process): write nothing more. */
+class TaskCancelled extends Error {
+  override name = 'TaskCancelled';
+}
+
 /**
  * Check and/or render one guide. Rendered files go straight to disk (and to the cache); only
  * their manifest entries come back, so a build holds no output in memory, however large.
  * A guide with errors of its own is not rendered: the build will stop anyway.
  */
-export async function runGuideTask(task: GuideTask): Promise<GuideTaskResult> {
+export async function runGuideTask(task: GuideTask, cancelled: () => boolean = () => false): Promise<GuideTaskResult> {
+  const beforeWrite = () => {
+    stopIfOrphaned();
+    if (cancelled()) throw new TaskCancelled(`the build stopped waiting for ${task.slug}`);
+  };
   let content: Content | undefined;
   let check: GuideCheck | undefined;
   if (task.check) ({ content, check } = await checkGuide(task, task.check));
@@ -144,9 +153,9 @@ export async function runGuideTask(task: GuideTask): Promise<GuideTaskResult> {
       // One write: the cache copy is a link to the same file when the file system allows it.
       writes.push(
         (async () => {
-          stopIfOrphaned();
+          beforeWrite();
           await mkdir(path.dirname(target), { recursive: true });
-          stopIfOrphaned();
+          beforeWrite();
           await (staged ? staged.add(entry, artifact.data, target) : writeFile(target, artifact.data));
         })(),
       );
@@ -154,6 +163,7 @@ export async function runGuideTask(task: GuideTask): Promise<GuideTaskResult> {
     }
   }
   await Promise.all(writes);
+  beforeWrite();
   await staged?.commit();
   return { slug: task.slug, check, entries };
 }

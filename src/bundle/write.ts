@@ -5,7 +5,24 @@ import path from 'node:path';
 const TMP_PREFIX = '.tmp-';
 const OLD_PREFIX = '.old-';
 
-/** Remove temporary folders a killed build left beside `out`. */
+/**
+ * Whether the build that named a temporary folder (`<out>.tmp-<pid>`) has ended. A folder of a
+ * build still running (another build into the same place) is not ours to remove; this
+ * process's own pid can only be on a folder a dead process left.
+ */
+function ownerEnded(name: string): boolean {
+  const pid = Number(name.slice(name.lastIndexOf('-') + 1));
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: the process exists (another user's); only ESRCH means it is gone.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Remove temporary folders a killed build left beside `out` (not those of a build still running). */
 export async function cleanLeftovers(out: string): Promise<void> {
   const parent = path.dirname(out);
   const base = path.basename(out);
@@ -16,7 +33,7 @@ export async function cleanLeftovers(out: string): Promise<void> {
     return;
   }
   for (const name of entries) {
-    if (name.startsWith(`${base}${TMP_PREFIX}`) || name.startsWith(`${base}${OLD_PREFIX}`)) {
+    if ((name.startsWith(`${base}${TMP_PREFIX}`) || name.startsWith(`${base}${OLD_PREFIX}`)) && ownerEnded(name)) {
       await rm(path.join(parent, name), { recursive: true, force: true });
     }
   }

@@ -1,4 +1,6 @@
 import { EXIT, UsageError, type ExitCode } from './errors.js';
+import { writeSync } from 'node:fs';
+import { BuildStalledError } from '../bundle/stall.js';
 
 /** Commands are loaded only when run, so `careprint check` never pays for the PDF engine. */
 const COMMANDS = {
@@ -44,6 +46,11 @@ export async function main(argv: string[]): Promise<ExitCode> {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`careprint ${name}: ${error.message}\n\n${USAGE}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof BuildStalledError) {
+      // Exit now: the operation that never finished may hold the event loop open for good.
+      writeSync(2, `careprint ${name}: ${error.message}\n`);
+      process.exit(EXIT.usage);
     }
     process.stderr.write(`careprint ${name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.usage;

@@ -33,6 +33,8 @@ export async function run(argv: string[]): Promise<ExitCode> {
   if (values.jobs !== undefined && !/^[1-9]\d*$/.test(values.jobs)) throw new UsageError('--jobs must be a whole number, 1 or more');
   const shardMatch = values.shard === undefined ? undefined : /^([1-9]\d*)\/([1-9]\d*)$/.exec(values.shard);
   if (values.shard !== undefined && (!shardMatch || Number(shardMatch[1]) > Number(shardMatch[2]))) throw new UsageError('--shard is i/n with 1 <= i <= n, e.g. 1/2');
+  const stall = process.env.CAREPRINT_STALL_TIMEOUT;
+  if (stall !== undefined && !(Number(stall) > 0)) throw new UsageError('CAREPRINT_STALL_TIMEOUT must be a number of seconds above 0');
   const progress = values.quiet ? undefined : progressReporter();
   const result = await build(dir, {
     strict: values.strict,
@@ -43,6 +45,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     ...(values.jobs !== undefined ? { jobs: Number(values.jobs) } : {}),
     ...(values['no-cache'] ? { cache: false as const } : {}),
     ...(shardMatch ? { shard: { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } } : {}),
+    ...(stall !== undefined ? { stallSeconds: Number(stall) } : {}),
     ...(progress ? { onProgress: progress.update } : {}),
   });
   printDiagnostics(result.check.files, values.format as Format);
