@@ -2,7 +2,8 @@
  * Build benchmark on a generated library (scripts/corpus.ts): cold build with 1 and 2 worker
  * processes, no-op rebuild, one-guide edit, one-template edit, and peak memory (the largest of
  * the main and worker processes, as /usr/bin/time reports it) at two library sizes, each through
- * the real CLI in a fresh process, as medians over BENCH_RUNS runs.
+ * the real CLI in a fresh process, as medians over BENCH_RUNS rounds (each round runs every
+ * case once, back to back).
  *
  *   npx tsx scripts/bench-build.ts            (BENCH_GUIDES=200, BENCH_RUNS=3)
  * Prints a Markdown table (copied into README.md and docs/bench.md by hand).
@@ -53,35 +54,40 @@ const clearCache = () => rmSync(path.join(cacheHome, '.cache'), { recursive: tru
 
 // Measure the CLI as `npm ci` leaves it: compiled to lib/ (else it would run through tsx).
 execFileSync(process.execPath, [path.join(ROOT, 'scripts/compile.mjs')], { stdio: 'inherit' });
-// 1 and 2 workers alternate, so a slow spell of this shared machine hits both alike.
-const coldSamples: Array<{ one: { ms: number; mb: number }; two: { ms: number; mb: number } }> = [];
-for (let i = 0; i < RUNS; i++) {
-  clearCache();
-  const one = timedBuild(corpus, ['--jobs', '1'], cacheHome);
-  clearCache();
-  const two = timedBuild(corpus, ['--jobs', '2'], cacheHome);
-  coldSamples.push({ one, two });
-}
-const cold1 = summarise(`cold build, ${GUIDES} guides, 1 worker`, coldSamples.map((s) => s.one));
-const cold2 = summarise(`cold build, ${GUIDES} guides, 2 workers`, coldSamples.map((s) => s.two));
-timedBuild(corpus, [], cacheHome); // fill the cache
-const noop = series('no-op rebuild', () => timedBuild(corpus, [], cacheHome));
-let edits = 0;
-const oneGuide = series('one-guide edit', () => {
-  appendFileSync(path.join(corpus, 'guides/guide-0001/guide.md'), `\nEdit ${++edits}.\n`);
-  return timedBuild(corpus, [], cacheHome);
-});
+// Each round measures every case back to back (cold with 1 worker, cold with 2, then the
+// rebuilds against the cache the 2-worker build filled), so a slow spell of this shared machine
+// hits a round's numerator and denominator alike.
+type Sample = { ms: number; mb: number };
+const rounds: Array<{ one: Sample; two: Sample; noop: Sample; oneGuide: Sample; template: Sample }> = [];
 const template = path.join(ROOT, 'templates/partials/disclaimer.md.hbs');
 const original = readFileSync(template, 'utf8');
-let templateEdit: { ms: number; mb: number };
+let edits = 0;
 try {
-  templateEdit = series('one-template edit (disclaimer partial)', () => {
+  for (let i = 0; i < RUNS; i++) {
+    writeFileSync(template, original);
+    clearCache();
+    const one = timedBuild(corpus, ['--jobs', '1'], cacheHome);
+    clearCache();
+    const two = timedBuild(corpus, ['--jobs', '2'], cacheHome);
+    const noop = timedBuild(corpus, [], cacheHome);
+    appendFileSync(path.join(corpus, 'guides/guide-0001/guide.md'), `\nEdit ${++edits}.\n`);
+    const oneGuide = timedBuild(corpus, [], cacheHome);
     writeFileSync(template, `${original.trimEnd()}{{!-- bench ${++edits} --}}\n`);
-    return timedBuild(corpus, [], cacheHome);
-  });
+    const templateEdit = timedBuild(corpus, [], cacheHome);
+    rounds.push({ one, two, noop, oneGuide, template: templateEdit });
+    process.stderr.write(
+      `round ${i + 1}: cold 1 worker ${(one.ms / 1000).toFixed(2)} s, 2 workers ${(two.ms / 1000).toFixed(2)} s, no-op ${(noop.ms / 1000).toFixed(2)} s, ` +
+        `one guide ${(oneGuide.ms / 1000).toFixed(2)} s, template ${(templateEdit.ms / 1000).toFixed(2)} s\n`,
+    );
+  }
 } finally {
   writeFileSync(template, original);
 }
+const cold1 = summarise(`cold build, ${GUIDES} guides, 1 worker`, rounds.map((r) => r.one));
+const cold2 = summarise(`cold build, ${GUIDES} guides, 2 workers`, rounds.map((r) => r.two));
+const noop = summarise('no-op rebuild', rounds.map((r) => r.noop));
+const oneGuide = summarise('one-guide edit', rounds.map((r) => r.oneGuide));
+const templateEdit = summarise('one-template edit (disclaimer partial)', rounds.map((r) => r.template));
 const small = path.join(work, 'small');
 generateCorpus(small, Math.max(10, Math.round(GUIDES / 4)));
 const smallCold = series(`cold build, ${Math.max(10, Math.round(GUIDES / 4))} guides (memory)`, () => timedBuild(small, ['--no-cache'], cacheHome));
