@@ -22,6 +22,19 @@ function useNativeCrc32(): void {
 useNativeCrc32();
 
 /**
+ * A stream of one buffer. Readable.from would wrap it in an async iterator (promises and ticks
+ * for every entry, thousands per bundle); this pushes it when first asked.
+ */
+function onceStream(data: Buffer): Readable {
+  return new Readable({
+    read() {
+      this.push(data);
+      this.push(null);
+    },
+  });
+}
+
+/**
  * A zip date whose DOS fields (which zip stores in "local time") read as the given UTC time in
  * every time zone: yazl reads the local-time fields of the Date it is given.
  */
@@ -50,7 +63,7 @@ export async function writeZip(target: string, entries: ReadonlyArray<{ path: st
     const options = { mtime, mode: 0o100644, compress, forceDosTimestamp: true, size: statSync(entry.file).size } as yazl.Options & { forceDosTimestamp: boolean; size: number };
     zip.addReadStreamLazy(entry.path, options, (done) => {
       try {
-        done(null, Readable.from([readFileSync(entry.file)], { objectMode: false }));
+        done(null, onceStream(readFileSync(entry.file)));
       } catch (error) {
         done(error, undefined as never);
       }
