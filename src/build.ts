@@ -78,11 +78,15 @@ export async function writeBundleZip(folder: string, manifest: Manifest): Promis
 /** Phase timings on stderr when CAREPRINT_TIMINGS is set (for profiling a build). */
 function phaseTimer(started: number): (label: string) => void {
   let last = started;
+  let lastCpu = process.cpuUsage();
   return (label) => {
     if (!process.env.CAREPRINT_TIMINGS) return;
     const now = performance.now();
-    process.stderr.write(`careprint timing: ${label} ${(now - last).toFixed(0)} ms\n`);
+    const cpu = process.cpuUsage(lastCpu);
+    // CPU time of this (the main) process alone: worker processes are not counted.
+    process.stderr.write(`careprint timing: ${label} ${(now - last).toFixed(0)} ms (main process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)\n`);
     last = now;
+    lastCpu = process.cpuUsage();
   };
 }
 
