@@ -107,3 +107,13 @@ process.stdout.write(
     `| cold, ${Math.max(10, Math.round(GUIDES / 4))} guides (memory growth check) | ${(smallCold.ms / 1000).toFixed(2)} s | | ${smallCold.mb.toFixed(0)} MB |`,
   ].join('\n') + '\n',
 );
+// The same ratios taken within each round (both sides measured minutes apart at most), then the
+// median: a second view when the machine's speed drifts between rounds.
+const roundRatio = (f: (r: (typeof rounds)[number]) => number) => median(rounds.map(f));
+process.stdout.write(
+  `\nWithin each round, then the median: no-op ${(roundRatio((r) => r.noop.ms / r.two.ms) * 100).toFixed(1)}%, ` +
+    `one guide ${(roundRatio((r) => r.oneGuide.ms / r.two.ms) * 100).toFixed(1)}%, ` +
+    `one template ${(roundRatio((r) => r.template.ms / r.two.ms) * 100).toFixed(1)}%, ` +
+    `1 → 2 workers ${roundRatio((r) => r.one.ms / r.two.ms).toFixed(2)}× ` +
+    `(rounds: ${rounds.map((r) => `${(r.one.ms / r.two.ms).toFixed(2)}×`).join(', ')}).\n`,
+);
