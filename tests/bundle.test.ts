@@ -177,8 +177,9 @@ describe('atomic dist/', () => {
     cpSync(path.join(ROOT, 'content'), content, { recursive: true });
     for (let i = 0; i < copies; i++) cpSync(path.join(content, 'guides', 'iliopsoas-pain-running'), path.join(content, 'guides', `copy-${i}`), { recursive: true });
     const dist = path.join(work, `stall-${copies}`, 'out', 'dist');
-    mkdirSync(path.dirname(dist), { recursive: true });
-    cpSync(path.join(work, 'a'), dist, { recursive: true });
+    // A previous bundle (its contents do not matter, only that they survive).
+    mkdirSync(path.join(dist, 'pdf'), { recursive: true });
+    writeFileSync(path.join(dist, 'pdf', 'earlier.pdf'), '%PDF-1.7 from the last good build');
     const before = hashes(dist);
     // A limit no render can meet stands in for a renderer that stopped responding.
     const result = await careprint(['build', content, '--out', dist, '--no-cache', '--jobs', '2'], { CAREPRINT_STALL_TIMEOUT: '0.001' });
