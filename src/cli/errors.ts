@@ -6,3 +6,6 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** Before a failure message on a terminal: return to the line's start and clear a progress bar drawn there. */
+export const clearLine = (stream: NodeJS.WriteStream = process.stderr) => (stream.isTTY ? '\r\u001b[K' : '');

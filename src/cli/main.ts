@@ -1,6 +1,4 @@
-import { EXIT, UsageError, type ExitCode } from './errors.js';
-import { writeSync } from 'node:fs';
-import { BuildStalledError } from '../bundle/stall.js';
+import { EXIT, UsageError, clearLine, type ExitCode } from './errors.js';
 
 /** Commands are loaded only when run, so `careprint check` never pays for the PDF engine. */
 const COMMANDS = {
@@ -47,14 +45,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`careprint ${name}: ${error.message}\n\n${USAGE}\n`);
       return EXIT.usage;
     }
-    // A failure mid-build on a terminal: clear the progress bar's line first.
-    const clearLine = process.stderr.isTTY ? '\r\u001b[K' : '';
-    if (error instanceof BuildStalledError) {
-      // Exit now: the operation that never finished may hold the event loop open for good.
-      writeSync(2, `${clearLine}careprint ${name}: ${error.message}\n`);
-      process.exit(EXIT.usage);
-    }
-    process.stderr.write(`${clearLine}careprint ${name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`${clearLine()}careprint ${name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.usage;
   }
 }

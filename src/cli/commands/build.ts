@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from '../../build.js';
 import { FORMATS, type Format } from '../../diagnostics/format.js';
-import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { BuildStalledError } from '../../bundle/stall.js';
+import { EXIT, UsageError, clearLine, type ExitCode } from '../errors.js';
 import { progressReporter } from '../progress.js';
 import { printDiagnostics } from './check.js';
 
@@ -36,18 +37,26 @@ export async function run(argv: string[]): Promise<ExitCode> {
   const stall = process.env.CAREPRINT_STALL_TIMEOUT;
   if (stall !== undefined && !(Number(stall) > 0)) throw new UsageError('CAREPRINT_STALL_TIMEOUT must be a number of seconds above 0');
   const progress = values.quiet ? undefined : progressReporter();
-  const result = await build(dir, {
-    strict: values.strict,
-    out: values.out,
-    only: values.only,
-    ...(versions !== undefined ? { quizVersions: Number(versions) } : {}),
-    ...(values['quiz-seed'] !== undefined ? { quizSeed: values['quiz-seed'] } : {}),
-    ...(values.jobs !== undefined ? { jobs: Number(values.jobs) } : {}),
-    ...(values['no-cache'] ? { cache: false as const } : {}),
-    ...(shardMatch ? { shard: { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } } : {}),
-    ...(stall !== undefined ? { stallSeconds: Number(stall) } : {}),
-    ...(progress ? { onProgress: progress.update } : {}),
-  });
+  let result: Awaited<ReturnType<typeof build>>;
+  try {
+    result = await build(dir, {
+      strict: values.strict,
+      out: values.out,
+      only: values.only,
+      ...(versions !== undefined ? { quizVersions: Number(versions) } : {}),
+      ...(values['quiz-seed'] !== undefined ? { quizSeed: values['quiz-seed'] } : {}),
+      ...(values.jobs !== undefined ? { jobs: Number(values.jobs) } : {}),
+      ...(values['no-cache'] ? { cache: false as const } : {}),
+      ...(shardMatch ? { shard: { index: Number(shardMatch[1]), count: Number(shardMatch[2]) } } : {}),
+      ...(stall !== undefined ? { stallSeconds: Number(stall) } : {}),
+      ...(progress ? { onProgress: progress.update } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof BuildStalledError)) throw error;
+    // Exit now: the operation that never finished may hold the event loop open for good.
+    writeSync(2, `${clearLine()}careprint build: ${error.message}\n`);
+    process.exit(EXIT.usage);
+  }
   printDiagnostics(result.check.files, values.format as Format);
   if (!result.ok) {
     process.stderr.write(`careprint build: ${result.check.errors} error(s); nothing was written (${values.out} is unchanged)\n`);
