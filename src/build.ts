@@ -9,7 +9,7 @@ import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bun
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
 import { DEFAULT_STALL_SECONDS, stallGuard } from './bundle/stall.js';
 import { AtomicWriter, fileIn } from './bundle/write.js';
-import { writeZip } from './bundle/zip.js';
+import { writeBundleZip, zipName } from './bundle/zip.js';
 import { todayUtc, type CheckOptions } from './check.js';
 import { guideFolderNames, loadContent } from './content/load.js';
 import { isInside } from './content/paths.js';
@@ -58,21 +58,10 @@ export type BuildResult =
   | { ok: false; check: BuildCheck }
   | { ok: true; check: BuildCheck; manifest: Manifest; out: string; stats: BuildStats };
 
-export const zipName = (release: string) => `careprint-${release}.zip`;
-
 /** The date of the content itself (its latest review), for builds without SOURCE_DATE_EPOCH. */
 function contentDate(guides: readonly GuideSummary[]): Date {
   const latest = guides.map((g) => g.meta.review.last_reviewed).sort().at(-1);
   return latest ? new Date(`${latest}T00:00:00Z`) : new Date(Date.UTC(1980, 0, 1));
-}
-
-/** The release zip of a finished bundle folder: the manifest and every file it lists. */
-export async function writeBundleZip(folder: string, manifest: Manifest): Promise<string> {
-  return writeZip(
-    fileIn(folder, zipName(manifest.release)),
-    ['manifest.json', ...manifest.files.map((f) => f.path)].map((p) => ({ path: p, file: fileIn(folder, p) })),
-    new Date(manifest.date),
-  );
 }
 
 /** Phase timings on stderr when CAREPRINT_TIMINGS is set (for profiling a build). */

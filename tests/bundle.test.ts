@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashes } from './helpers/files.js';
+import type { Manifest } from '../src/bundle/plan.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin/careprint.js');
@@ -99,10 +100,41 @@ describe('careprint verify', () => {
     cpSync(await sampleBundle(), dist, { recursive: true });
   });
 
-  it('passes on an intact bundle', async () => {
+  it('passes on an intact bundle, its release zip included', async () => {
     const result = await careprint(['verify', dist]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/files match the manifest/);
+    expect(result.stderr).toMatch(/\d+ files match the manifest, and so does careprint-[\w.+-]+\.zip/);
+  });
+
+  it('fails naming the release zip when one byte of it is altered', async () => {
+    const copy = path.join(work, 'verify-zip');
+    cpSync(dist, copy, { recursive: true });
+    const zip = readdirSync(copy).find((name) => name.endsWith('.zip'))!;
+    const bytes = readFileSync(path.join(copy, zip));
+    // A byte of the central directory's last entry: no entry's data changes, only the zip.
+    bytes[bytes.length - 30] = bytes[bytes.length - 30]! ^ 0x01;
+    writeFileSync(path.join(copy, zip), bytes);
+    const result = await careprint(['verify', copy]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`altered  ${zip} (not the zip of the listed files)`);
+    expect(result.stderr).toContain('0 missing, 1 altered, 0 extra');
+  });
+
+  it.each([
+    { what: 'a path outside the bundle', edit: (m: Manifest) => (m.files[1]!.path = '../outside.pdf'), message: /files\.1\.path must be a relative path inside the bundle/ },
+    { what: 'an absolute path', edit: (m: Manifest) => (m.files[0]!.path = '/etc/passwd'), message: /files\.0\.path must be a relative path inside the bundle/ },
+    { what: 'a file twice', edit: (m: Manifest) => m.files.push(m.files[0]!), message: /lists \S+ twice/ },
+    { what: 'no file list', edit: (m: Manifest) => delete (m as Partial<Manifest>).files, message: /files Invalid input/ },
+  ])('refuses a manifest listing $what, saying where', async ({ edit, message }) => {
+    const copy = path.join(work, `verify-manifest-${Math.random().toString(36).slice(2)}`);
+    cpSync(dist, copy, { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(copy, 'manifest.json'), 'utf8')) as Manifest;
+    edit(manifest);
+    writeFileSync(path.join(copy, 'manifest.json'), JSON.stringify(manifest));
+    const result = await careprint(['verify', copy]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/manifest\.json is not a careprint manifest|manifest\.json lists/);
+    expect(result.stderr).toMatch(message);
   });
 
   it('fails naming an altered, a missing and an extra file', async () => {

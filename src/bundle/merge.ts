@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { writeBundleZip } from '../build.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './plan.js';
 import { verifyBundle } from './verify.js';
 import { AtomicWriter, fileIn } from './write.js';
+import { writeBundleZip } from './zip.js';
 
 /**
  * Combine shard builds (`build --shard i/n`) into one bundle, the same bytes as a single build:
@@ -14,8 +12,10 @@ export async function mergeShards(shardDirs: readonly string[], out: string): Pr
   const manifests: Manifest[] = [];
   for (const dir of shardDirs) {
     const verified = await verifyBundle(dir);
-    if (!verified.ok) throw new Error(`${dir} is not a complete shard (${verified.error ?? `${verified.missing.length} missing, ${verified.altered.length} altered, ${verified.extra.length} extra`})`);
-    manifests.push(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest);
+    if (!verified.ok || !verified.manifest) {
+      throw new Error(`${dir} is not a complete shard (${verified.error ?? `${verified.missing.length} missing, ${verified.altered.length + (verified.zip === 'altered' ? 1 : 0)} altered, ${verified.extra.length} extra`})`);
+    }
+    manifests.push(verified.manifest);
   }
   const first = manifests[0];
   if (!first) throw new Error('no shard folders given');

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** One output file of a build, fully rendered, with where it came from. */
 export interface Artifact {
   /** Path inside dist/, with forward slashes. */
@@ -7,23 +9,38 @@ export interface Artifact {
   source?: { guide: string; lang: string; version: string } | undefined;
 }
 
-export interface ManifestEntry {
-  path: string;
-  bytes: number;
-  sha256: string;
-  mediaType: string;
-  guide?: string;
-  lang?: string;
-  version?: string;
-}
+/**
+ * A path inside dist/ as a manifest lists it: relative, forward slashes, no empty, `.` or `..`
+ * segment. `verify` and `merge` join these onto a folder, so nothing else may pass.
+ */
+const bundlePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.includes('\\') && !p.includes('\0') && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), {
+    message: 'must be a relative path inside the bundle (forward slashes, no "..", "." or empty parts)',
+  });
 
-export interface Manifest {
-  careprint: string;
-  release: string;
+export const ManifestEntrySchema = z.object({
+  path: bundlePath,
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  mediaType: z.string(),
+  guide: z.string().optional(),
+  lang: z.string().optional(),
+  version: z.string().optional(),
+});
+
+export const ManifestSchema = z.object({
+  careprint: z.string(),
+  /** The content's release version (careprint.yaml); names the zip, so it must be a plain file-name part. */
+  release: z.string().regex(/^[\w.+-]+$/, 'must be letters, digits, ".", "+", "-" or "_"'),
   /** The bundle's fixed date (SOURCE_DATE_EPOCH, or the content's latest review): the zip's timestamps. */
-  date: string;
-  files: ManifestEntry[];
-}
+  date: z.iso.datetime(),
+  files: z.array(ManifestEntrySchema),
+});
+
+export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
+export type Manifest = z.infer<typeof ManifestSchema>;
 
 /** Pure: the manifest for a build's files, sorted by path so equal input gives equal bytes. */
 export function planManifest(entries: readonly ManifestEntry[], versions: { careprint: string; release: string; date: Date }): Manifest {

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import yazl from 'yazl';
+import type { Manifest } from './plan.js';
+import { fileIn } from './write.js';
 
 /**
  * yazl checksums every byte it zips with buffer-crc32, a JavaScript table loop; Node's own
@@ -46,12 +48,12 @@ function dosDate(utc: Date): Date {
 const ZIP_EPOCH = Date.UTC(1980, 0, 1);
 
 /**
- * A reproducible zip, streamed from files on disk to a file (never whole in memory): entries
- * sorted by path, one fixed timestamp, fixed permissions (0644), no extended-timestamp field
- * (it would carry the local offset); text deflated, already-compressed formats stored.
- * Returns the zip's sha256.
+ * A reproducible zip as a stream of bytes, read from files on disk as it goes (never whole in
+ * memory): entries sorted by path, one fixed timestamp, fixed permissions (0644), no
+ * extended-timestamp field (it would carry the local offset); text deflated, already-compressed
+ * formats stored. The same files and date always give the same bytes.
  */
-export async function writeZip(target: string, entries: ReadonlyArray<{ path: string; file: string }>, date: Date): Promise<string> {
+export function zipStream(entries: ReadonlyArray<{ path: string; file: string }>, date: Date): Readable {
   const zip = new yazl.ZipFile();
   const mtime = dosDate(new Date(Math.max(date.getTime(), ZIP_EPOCH)));
   for (const entry of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
@@ -70,11 +72,41 @@ export async function writeZip(target: string, entries: ReadonlyArray<{ path: st
     });
   }
   zip.end();
+  return zip.outputStream as Readable;
+}
+
+/** The sha256 of everything a stream gives. */
+export async function streamSha256(stream: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Write the reproducible zip of `entries` (see zipStream) to `target`; returns its sha256. */
+export async function writeZip(target: string, entries: ReadonlyArray<{ path: string; file: string }>, date: Date): Promise<string> {
+  const output = zipStream(entries, date);
   await mkdir(path.dirname(target), { recursive: true });
   // The zip's own sha256, taken as it is written (the cache keeps it, so it need not read the zip back).
   const hash = createHash('sha256');
-  zip.outputStream.on('data', (chunk: Buffer) => hash.update(chunk));
+  output.on('data', (chunk: Buffer) => hash.update(chunk));
   // A deep write buffer lets the stream gather many entries into each write (writev).
-  await pipeline(zip.outputStream, createWriteStream(target, { highWaterMark: 8 * 1024 * 1024 }));
+  await pipeline(output, createWriteStream(target, { highWaterMark: 8 * 1024 * 1024 }));
   return hash.digest('hex');
+}
+
+/** The release zip's name in dist/. */
+export const zipName = (release: string) => `careprint-${release}.zip`;
+
+/** What a bundle's release zip is made of: the manifest and every file it lists, from `folder`, at the bundle's date. */
+export function bundleZipParts(folder: string, manifest: Manifest): { entries: Array<{ path: string; file: string }>; date: Date } {
+  return {
+    entries: ['manifest.json', ...manifest.files.map((f) => f.path)].map((p) => ({ path: p, file: fileIn(folder, p) })),
+    date: new Date(manifest.date),
+  };
+}
+
+/** Write a finished bundle folder's release zip; returns its sha256. */
+export function writeBundleZip(folder: string, manifest: Manifest): Promise<string> {
+  const { entries, date } = bundleZipParts(folder, manifest);
+  return writeZip(fileIn(folder, zipName(manifest.release)), entries, date);
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { verifyBundle } from '../../bundle/verify.js';
+import { zipName } from '../../bundle/zip.js';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
 
 /** careprint verify [dist]: recompute the manifest's checksums; exit 1 on any difference. */
@@ -17,10 +18,13 @@ export async function run(argv: string[]): Promise<ExitCode> {
   for (const file of result.missing) process.stderr.write(`missing  ${file}\n`);
   for (const file of result.altered) process.stderr.write(`altered  ${file}\n`);
   for (const file of result.extra) process.stderr.write(`extra    ${file}\n`);
+  const zip = zipName(result.manifest!.release);
+  if (result.zip === 'altered') process.stderr.write(`altered  ${zip} (not the zip of the listed files)\n`);
+  const zipNote = { match: `, and so does ${zip}`, absent: ' (no release zip: a shard)', unchecked: `; ${zip} not checked`, altered: '' }[result.zip];
   process.stderr.write(
     result.ok
-      ? `careprint verify: ${result.checked} files match the manifest\n`
-      : `careprint verify: ${result.missing.length} missing, ${result.altered.length} altered, ${result.extra.length} extra (of ${result.checked} listed)\n`,
+      ? `careprint verify: ${result.checked} files match the manifest${zipNote}\n`
+      : `careprint verify: ${result.missing.length} missing, ${result.altered.length + (result.zip === 'altered' ? 1 : 0)} altered, ${result.extra.length} extra (of ${result.checked} listed and the zip)\n`,
   );
   return result.ok ? EXIT.ok : EXIT.contentErrors;
 }
