@@ -8,7 +8,7 @@ import { RenderCache, digestOf, filesUnder, sha256, toolchainDigest } from './bu
 import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bundle/guide-task.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
 import { DEFAULT_STALL_SECONDS, stallGuard } from './bundle/stall.js';
-import { AtomicWriter, fileIn } from './bundle/write.js';
+import { AtomicWriter, assertReplaceable, fileIn } from './bundle/write.js';
 import { writeBundleZip, zipName } from './bundle/zip.js';
 import { todayUtc, type CheckOptions } from './check.js';
 import { guideFolderNames, loadContent } from './content/load.js';
@@ -164,6 +164,11 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   const checkKey = (slug: string) => digestOf({ ...checkBase, slug, guide: folderDigest.get(slug) });
   phase('read and digest');
 
+  await assertReplaceable(out, [
+    { what: 'the content folder', path: root },
+    { what: 'the current folder', path: cwd },
+    ...(cache ? [{ what: 'the build cache', path: cache.dir }] : []),
+  ]);
   const writer = await AtomicWriter.open(out);
   let runner: Runner | undefined;
   const entries: ManifestEntry[] = [];

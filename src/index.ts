@@ -7,5 +7,7 @@ export { build, type BuildOptions, type BuildResult, type BuildStats } from './b
 export { renderFile, type RenderOptions, type RenderResult } from './render-file.js';
 export { verifyBundle, type VerifyResult } from './bundle/verify.js';
 export { mergeShards } from './bundle/merge.js';
+export { UnsafeOutputError } from './bundle/write.js';
+export { BuildStalledError } from './bundle/stall.js';
 export { loadContent } from './content/load.js';
 export { rules, type RuleId } from './diagnostics/catalogue.js';

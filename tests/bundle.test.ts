@@ -213,6 +213,53 @@ describe('atomic dist/', () => {
     expect(readFileSync(path.join(running, 'pdf', 'half.pdf'), 'utf8')).toBe('%PDF-1.7 still being written');
   });
 
+  describe('never replaces a folder careprint did not make', () => {
+    /** A project: the content, a notes file, and a folder of someone's own work. */
+    const project = (name: string) => {
+      const dir = path.join(work, 'unsafe', name);
+      cpSync(path.join(ROOT, 'content'), path.join(dir, 'content'), { recursive: true });
+      writeFileSync(path.join(dir, 'notes.txt'), 'my own notes\n');
+      mkdirSync(path.join(dir, 'own'));
+      writeFileSync(path.join(dir, 'own', 'work.txt'), 'not a bundle\n');
+      return dir;
+    };
+    it.each([
+      { out: '.', message: /holds the content folder/ },
+      { out: 'content', message: /is the content folder/ },
+      { out: 'own', message: /is not empty and is not a careprint bundle/ },
+      { out: 'notes.txt', message: /is a file, not a bundle folder/ },
+      { out: '.cache', message: /holds the build cache/ },
+    ])('build --out $out: exit 2, says why, and every file is still there', async ({ out, message }) => {
+      const dir = project(`build-${out.replace(/\W/g, '_')}`);
+      mkdirSync(path.join(dir, '.cache', 'careprint'), { recursive: true });
+      const before = hashes(dir);
+      const result = await careprint(['build', 'content', '--out', out, '--quiet'], {}, dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain('choose');
+      expect(hashes(dir)).toEqual(before);
+      expect(readdirSync(dir).sort()).toEqual(['.cache', 'content', 'notes.txt', 'own']);
+    });
+
+    it('merge --out one of its own shards: exit 2, and the shard is untouched', async () => {
+      const dir = project('merge');
+      expect((await careprint(['build', 'content', '--out', 'shard', '--shard', '1/1', '--no-cache', '--quiet'], {}, dir)).code).toBe(0);
+      const before = hashes(dir);
+      const result = await careprint(['merge', 'shard', '--out', 'shard'], {}, dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/is a shard being merged/);
+      expect(hashes(dir)).toEqual(before);
+    });
+
+    it('replaces an empty folder, and a bundle it wrote before', async () => {
+      const dir = project('replace');
+      mkdirSync(path.join(dir, 'empty'));
+      expect((await careprint(['build', 'content', '--out', 'empty', '--quiet'], {}, dir)).code).toBe(0);
+      expect((await careprint(['build', 'content', '--out', 'empty', '--quiet'], {}, dir)).code).toBe(0);
+      expect((await careprint(['verify', path.join(dir, 'empty')])).code).toBe(0);
+    });
+  });
+
   // One guide renders in the build's own process, two in worker processes: both must give up.
   it.each([
     { where: 'in the build process', copies: 0 },
@@ -225,6 +272,7 @@ describe('atomic dist/', () => {
     // A previous bundle (its contents do not matter, only that they survive).
     mkdirSync(path.join(dist, 'pdf'), { recursive: true });
     writeFileSync(path.join(dist, 'pdf', 'earlier.pdf'), '%PDF-1.7 from the last good build');
+    writeFileSync(path.join(dist, 'manifest.json'), JSON.stringify({ careprint: '0.1.0', release: '1.0.0', date: '2026-01-01T00:00:00.000Z', files: [] }));
     const before = hashes(dist);
     // A limit no render can meet stands in for a renderer that stopped responding.
     const result = await careprint(['build', content, '--out', dist, '--no-cache', '--jobs', '2'], { CAREPRINT_STALL_TIMEOUT: '0.001' });

@@ -1,6 +1,6 @@
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './plan.js';
 import { verifyBundle } from './verify.js';
-import { AtomicWriter, fileIn } from './write.js';
+import { AtomicWriter, assertReplaceable, fileIn } from './write.js';
 import { writeBundleZip } from './zip.js';
 
 /**
@@ -32,6 +32,7 @@ export async function mergeShards(shardDirs: readonly string[], out: string): Pr
       if (!seen) entries.set(entry.path, { entry, dir: shardDirs[i]! });
     }
   }
+  await assertReplaceable(out, [...shardDirs.map((dir) => ({ what: 'a shard being merged', path: dir })), { what: 'the current folder', path: process.cwd() }]);
   const writer = await AtomicWriter.open(out);
   try {
     for (const { entry, dir } of entries.values()) writer.linkIn(entry.path, fileIn(dir, entry.path));

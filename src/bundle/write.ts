@@ -1,5 +1,5 @@
 import { copyFileSync, linkSync, mkdirSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const TMP_PREFIX = '.tmp-';
@@ -50,6 +50,59 @@ export async function linkOrCopy(from: string, to: string): Promise<void> {
       return linkOrCopy(from, to);
     }
     await copyFile(from, to);
+  }
+}
+
+/** The output folder is one careprint must not replace: it did not make it, or it holds what is being built from. */
+export class UnsafeOutputError extends Error {
+  override name = 'UnsafeOutputError';
+}
+
+/** A folder careprint may replace whole: absent, empty, or a bundle it wrote (its manifest.json says so). */
+async function isReplaceable(out: string): Promise<boolean | 'not a folder'> {
+  let entries: string[];
+  try {
+    const stats = await lstat(out);
+    // A link is moved aside and removed as a link: what it points to is left as it is.
+    if (stats.isSymbolicLink()) return true;
+    if (!stats.isDirectory()) return 'not a folder';
+    entries = await readdir(out);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+  if (entries.length === 0) return true;
+  try {
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { careprint?: unknown; files?: unknown };
+    return typeof manifest.careprint === 'string' && Array.isArray(manifest.files);
+  } catch {
+    return false;
+  }
+}
+
+const realOrResolved = async (p: string) => realpath(p).catch(() => path.resolve(p));
+
+/**
+ * Refuse an output folder whose replacement would lose work. The swap moves the old folder away
+ * and deletes it, so `out` must be careprint's own (absent, empty, or a bundle with careprint's
+ * manifest) and must not hold any of `keep` — the content, the cache, the current folder, the
+ * shards being merged — or `build --out .` would delete the project it builds.
+ */
+export async function assertReplaceable(out: string, keep: ReadonlyArray<{ what: string; path: string }>): Promise<void> {
+  const real = await realOrResolved(out);
+  for (const kept of keep) {
+    const inner = await realOrResolved(kept.path);
+    if (inner === real) throw new UnsafeOutputError(`${out} is ${kept.what}: writing the bundle there would delete it; choose another output folder`);
+    if (inner.startsWith(real.endsWith(path.sep) ? real : real + path.sep)) {
+      throw new UnsafeOutputError(`${out} holds ${kept.what} (${kept.path}): writing the bundle there would delete it; choose another output folder`);
+    }
+  }
+  const replaceable = await isReplaceable(out);
+  if (replaceable === 'not a folder') throw new UnsafeOutputError(`${out} is a file, not a bundle folder; choose another output folder`);
+  if (!replaceable) {
+    throw new UnsafeOutputError(
+      `${out} is not empty and is not a careprint bundle (no manifest.json careprint wrote): it would be replaced whole, so careprint leaves it alone; choose a new or empty folder, or remove it first`,
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { build } from '../../build.js';
 import { FORMATS, type Format } from '../../diagnostics/format.js';
 import { BuildStalledError } from '../../bundle/stall.js';
+import { UnsafeOutputError } from '../../bundle/write.js';
 import { EXIT, UsageError, clearLine, type ExitCode } from '../errors.js';
 import { progressReporter } from '../progress.js';
 import { printDiagnostics } from './check.js';
@@ -52,6 +53,10 @@ export async function run(argv: string[]): Promise<ExitCode> {
       ...(progress ? { onProgress: progress.update } : {}),
     });
   } catch (error) {
+    if (error instanceof UnsafeOutputError) {
+      process.stderr.write(`${clearLine()}careprint build: ${error.message}\n`);
+      return EXIT.usage;
+    }
     if (!(error instanceof BuildStalledError)) throw error;
     // Exit now: the operation that never finished may hold the event loop open for good.
     writeSync(2, `${clearLine()}careprint build: ${error.message}\n`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mergeShards } from '../../bundle/merge.js';
+import { UnsafeOutputError } from '../../bundle/write.js';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
 
 /** careprint merge <shard-dir>... --out dist */
@@ -15,6 +16,6 @@ export async function run(argv: string[]): Promise<ExitCode> {
     return EXIT.ok;
   } catch (error) {
     process.stderr.write(`careprint merge: ${(error as Error).message}\n`);
-    return EXIT.contentErrors;
+    return error instanceof UnsafeOutputError ? EXIT.usage : EXIT.contentErrors;
   }
 }
