@@ -277,7 +277,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       await staged?.commit();
     }
     const bundleDate = clock.sourceDate ?? contentDate(summaries);
-    const manifest = planManifest(entries, { careprint: VERSION, release: frame.config.version, date: bundleDate });
+    const manifest = planManifest(entries, { careprint: VERSION, release: frame.config.version, date: bundleDate, shard: options.shard });
     const manifestData = serializeManifest(manifest);
     await writer.write('manifest.json', manifestData);
     phase('site and manifest');

@@ -120,6 +120,16 @@ describe('careprint verify', () => {
     expect(result.stderr).toContain('0 missing, 1 altered, 0 extra');
   });
 
+  it('fails when a whole bundle has lost its release zip', async () => {
+    const copy = path.join(work, 'verify-nozip');
+    cpSync(dist, copy, { recursive: true });
+    const zip = readdirSync(copy).find((name) => name.endsWith('.zip'))!;
+    rmSync(path.join(copy, zip));
+    const result = await careprint(['verify', copy]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`missing  ${zip} (the release zip)`);
+  });
+
   it.each([
     { what: 'a path outside the bundle', edit: (m: Manifest) => (m.files[1]!.path = '../outside.pdf'), message: /files\.1\.path must be a relative path inside the bundle/ },
     { what: 'an absolute path', edit: (m: Manifest) => (m.files[0]!.path = '/etc/passwd'), message: /files\.0\.path must be a relative path inside the bundle/ },

@@ -51,6 +51,29 @@ describe('sharded builds', () => {
     expect(verify.stderr).toMatch(/match the manifest/);
   });
 
+  it('a shard says which it is: verify names it, and its manifest alone carries the mark', async () => {
+    const run = promisify(execFile);
+    const verify = await run(process.execPath, [path.join(ROOT, 'bin/careprint.js'), 'verify', path.join(work, 'shard-2')], { cwd: work });
+    expect(verify.stderr).toMatch(/files match the manifest \(shard 2\/2: no release zip until merged\)/);
+    expect(JSON.parse(readFileSync(path.join(work, 'shard-2', 'manifest.json'), 'utf8')).shard).toEqual({ index: 2, count: 2 });
+    expect(JSON.parse(readFileSync(path.join(work, 'single', 'manifest.json'), 'utf8'))).not.toHaveProperty('shard');
+  });
+
+  it.each([
+    { what: 'a shard is missing', shards: ['shard-1'], message: 'shard 2/2 missing: merge needs every shard of the build' },
+    { what: 'a shard is given twice', shards: ['shard-2', 'shard-1', 'shard-2'], message: 'shard 2/2 is given twice' },
+    { what: 'a whole bundle is given', shards: ['single', 'shard-1'], message: 'is a whole bundle, not a shard' },
+  ])('merge refuses to make a bundle when $what, and writes nothing', async ({ shards, message }) => {
+    const run = promisify(execFile);
+    const out = path.join(work, `incomplete-${shards.join('-')}`);
+    const result = await run(process.execPath, [path.join(ROOT, 'bin/careprint.js'), 'merge', ...shards.map((s) => path.join(work, s)), '--out', out], { cwd: work }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect('code' in result ? result.code : 0).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(readdirSync(work).filter((name) => name.startsWith(path.basename(out)))).toEqual([]);
+  });
+
   it('merge refuses a shard whose shared files differ, and leaves no partial output', async () => {
     const odd = path.join(work, 'odd');
     cpSync(path.join(work, 'shard-2'), odd, { recursive: true });

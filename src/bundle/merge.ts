@@ -4,8 +4,27 @@ import { AtomicWriter, assertReplaceable, fileIn } from './write.js';
 import { writeBundleZip } from './zip.js';
 
 /**
+ * The shards must be exactly 1/n … n/n of one build: a forgotten shard would leave its guides out
+ * of the release without any other sign, a repeated one means a mix-up in the CI matrix.
+ */
+function checkShardSet(manifests: readonly Manifest[], dirs: readonly string[]): void {
+  const count = manifests[0]?.shard?.count;
+  const byIndex = new Map<number, string>();
+  for (const [i, manifest] of manifests.entries()) {
+    const dir = dirs[i]!;
+    if (!manifest.shard) throw new Error(`${dir} is a whole bundle, not a shard (build --shard i/n makes shards)`);
+    if (manifest.shard.count !== count) throw new Error(`${dir} is shard ${manifest.shard.index}/${manifest.shard.count}, ${dirs[0]} is one of ${count}`);
+    const twice = byIndex.get(manifest.shard.index);
+    if (twice !== undefined) throw new Error(`shard ${manifest.shard.index}/${count} is given twice (${twice} and ${dir})`);
+    byIndex.set(manifest.shard.index, dir);
+  }
+  const missing = Array.from({ length: count ?? 0 }, (_, i) => i + 1).filter((index) => !byIndex.has(index));
+  if (missing.length > 0) throw new Error(`shard${missing.length > 1 ? 's' : ''} ${missing.map((index) => `${index}/${count}`).join(', ')} missing: merge needs every shard of the build`);
+}
+
+/**
  * Combine shard builds (`build --shard i/n`) into one bundle, the same bytes as a single build:
- * every shard is verified first, files that several shards carry (the index, 404 and assets) must
+ * every shard is verified first and all n shards of the build must be there (each once), files that several shards carry (the index, 404 and assets) must
  * be identical, the versions and the bundle date must agree; then one manifest and one zip.
  */
 export async function mergeShards(shardDirs: readonly string[], out: string): Promise<Manifest> {
@@ -19,6 +38,7 @@ export async function mergeShards(shardDirs: readonly string[], out: string): Pr
   }
   const first = manifests[0];
   if (!first) throw new Error('no shard folders given');
+  checkShardSet(manifests, shardDirs);
   for (const [i, manifest] of manifests.entries()) {
     for (const key of ['careprint', 'release', 'date'] as const) {
       if (manifest[key] !== first[key]) throw new Error(`${shardDirs[i]} was built with ${key} ${manifest[key]}, ${shardDirs[0]} with ${first[key]}`);

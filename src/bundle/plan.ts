@@ -37,20 +37,30 @@ export const ManifestSchema = z.object({
   /** The bundle's fixed date (SOURCE_DATE_EPOCH, or the content's latest review): the zip's timestamps. */
   date: z.iso.datetime(),
   files: z.array(ManifestEntrySchema),
+  /** Set in a shard's manifest (`build --shard i/n`), so `merge` can tell a missing or repeated shard; never in a whole bundle's. */
+  shard: z
+    .object({ index: z.number().int().positive(), count: z.number().int().positive() })
+    .refine((s) => s.index <= s.count, { message: 'index must be at most count' })
+    .optional(),
 });
 
 export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 /** Pure: the manifest for a build's files, sorted by path so equal input gives equal bytes. */
-export function planManifest(entries: readonly ManifestEntry[], versions: { careprint: string; release: string; date: Date }): Manifest {
+export function planManifest(
+  entries: readonly ManifestEntry[],
+  versions: { careprint: string; release: string; date: Date; shard?: { index: number; count: number } | undefined },
+): Manifest {
   const paths = new Set<string>();
   for (const entry of entries) {
     if (paths.has(entry.path)) throw new Error(`Two outputs would be written to ${entry.path}`);
     paths.add(entry.path);
   }
   const files = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { careprint: versions.careprint, release: versions.release, date: versions.date.toISOString(), files };
+  const manifest: Manifest = { careprint: versions.careprint, release: versions.release, date: versions.date.toISOString(), files };
+  if (versions.shard) manifest.shard = { index: versions.shard.index, count: versions.shard.count };
+  return manifest;
 }
 
 export const serializeManifest = (manifest: Manifest) => Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);

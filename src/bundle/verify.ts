@@ -16,10 +16,10 @@ export interface VerifyResult {
   extra: string[];
   /**
    * The release zip: `match` when it is byte for byte the zip of the listed files, `altered`
-   * when not, `absent` when the folder has none (a shard), `unchecked` when listed files are
-   * missing or altered (the zip cannot be rebuilt to compare).
+   * when not, `missing` when a whole bundle has none, `shard` for a shard (which has none),
+   * `unchecked` when listed files are missing or altered (the zip cannot be made again to compare).
    */
-  zip: 'match' | 'altered' | 'absent' | 'unchecked';
+  zip: 'match' | 'altered' | 'missing' | 'shard' | 'unchecked';
   /** Set when the manifest itself cannot be read or is not a careprint manifest. */
   error?: string;
 }
@@ -83,9 +83,12 @@ export async function verifyBundle(dist: string): Promise<VerifyResult> {
   }
   const zipFile = zipName(manifest.release);
   const extra = (await filesUnder(dist)).filter((p) => !listed.has(p) && p !== 'manifest.json' && p !== zipFile).sort();
-  let zip: VerifyResult['zip'] = 'absent';
+  let zip: VerifyResult['zip'] = manifest.shard ? 'shard' : 'missing';
   const zipPath = path.join(dist, zipFile);
-  if (existsSync(zipPath)) {
+  if (manifest.shard) {
+    // A shard carries no zip (merge makes it); one that does has a file too many.
+    if (existsSync(zipPath)) extra.push(zipFile);
+  } else if (existsSync(zipPath)) {
     if (missing.length + altered.length > 0) zip = 'unchecked';
     else {
       const { entries, date } = bundleZipParts(dist, manifest);
@@ -98,5 +101,5 @@ export async function verifyBundle(dist: string): Promise<VerifyResult> {
       }
     }
   }
-  return { ok: missing.length + altered.length + extra.length === 0 && zip !== 'altered', manifest, checked: manifest.files.length, missing, altered, extra, zip };
+  return { ok: missing.length + altered.length + extra.length === 0 && zip !== 'altered' && zip !== 'missing', manifest, checked: manifest.files.length, missing, altered, extra, zip };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { verifyBundle } from '../../bundle/verify.js';
+import { verifyBundle, type VerifyResult } from '../../bundle/verify.js';
 import { zipName } from '../../bundle/zip.js';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
 
@@ -20,11 +20,14 @@ export async function run(argv: string[]): Promise<ExitCode> {
   for (const file of result.extra) process.stderr.write(`extra    ${file}\n`);
   const zip = zipName(result.manifest!.release);
   if (result.zip === 'altered') process.stderr.write(`altered  ${zip} (not the zip of the listed files)\n`);
-  const zipNote = { match: `, and so does ${zip}`, absent: ' (no release zip: a shard)', unchecked: `; ${zip} not checked`, altered: '' }[result.zip];
+  if (result.zip === 'missing') process.stderr.write(`missing  ${zip} (the release zip)\n`);
+  const shard = result.manifest?.shard;
+  const zipNote = { match: `, and so does ${zip}`, shard: ` (shard ${shard?.index}/${shard?.count}: no release zip until merged)`, unchecked: `; ${zip} not checked`, altered: '', missing: '' }[result.zip];
+  const zipCount = (status: VerifyResult['zip']) => (result.zip === status ? 1 : 0);
   process.stderr.write(
     result.ok
       ? `careprint verify: ${result.checked} files match the manifest${zipNote}\n`
-      : `careprint verify: ${result.missing.length} missing, ${result.altered.length + (result.zip === 'altered' ? 1 : 0)} altered, ${result.extra.length} extra (of ${result.checked} listed and the zip)\n`,
+      : `careprint verify: ${result.missing.length + zipCount('missing')} missing, ${result.altered.length + zipCount('altered')} altered, ${result.extra.length} extra (of ${result.checked} listed and the zip)\n`,
   );
   return result.ok ? EXIT.ok : EXIT.contentErrors;
 }
