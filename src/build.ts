@@ -17,6 +17,7 @@ import { countErrors } from './diagnostics/report.js';
 import { fromWire } from './diagnostics/wire.js';
 import { RULES } from './pipeline/rules/index.js';
 import { siteAssets } from './render/html/assets.js';
+import { sourceDateFromEnv } from './source-date.js';
 import { VERSION } from './version.js';
 
 export interface BuildOptions extends CheckOptions {
@@ -80,8 +81,7 @@ function phaseTimer(started: number): (label: string) => void {
 }
 
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): BuildClock {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  return { sourceDate: epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : undefined };
+  return { sourceDate: sourceDateFromEnv(env) };
 }
 
 /**

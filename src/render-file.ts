@@ -13,6 +13,7 @@ import { mdastToHtml } from './render/html/render.js';
 import { siteAssets } from './render/html/assets.js';
 import { renderPage } from './render/html/page.js';
 import { renderPdf } from './render/pdf/document.js';
+import { sourceDateFromEnv } from './source-date.js';
 import type { PrintVariant } from './render/pdf/theme.js';
 
 export interface RenderOptions {
@@ -66,8 +67,7 @@ export async function renderFile(input: string, options: RenderOptions): Promise
     const html = renderPage({ lang, title, siteTitle: 'careprint', root: '', css: siteAssets().css, body: mdastToHtml(body), downloads: [] });
     return { file, data: Buffer.from(html) };
   }
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : meta ? new Date(`${meta.review.last_reviewed}T00:00:00Z`) : new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  const date = sourceDateFromEnv() ?? (meta ? new Date(`${meta.review.last_reviewed}T00:00:00Z`) : new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`));
   const folder = realpathSync(path.dirname(absolute));
   const data = await renderPdf(body, {
     paper: options.paper ?? 'a4',

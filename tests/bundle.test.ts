@@ -294,6 +294,14 @@ describe('atomic dist/', () => {
     expect(readdirSync(path.dirname(dist))).toEqual(['dist']);
   });
 
+  it.each(['yesterday', '1.5', '-5', '99999999999999'])('refuses SOURCE_DATE_EPOCH=%s (exit 2, naming it) instead of ignoring it, and writes nothing', async (value) => {
+    const out = path.join(work, `sde-${value}`);
+    const result = await careprint(['build', 'content', '--out', out, '--quiet'], { SOURCE_DATE_EPOCH: value });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, up to 4354819198 (the end of 2107); got "${value}"`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses a stall limit that is not a positive number of seconds', async () => {
     const result = await careprint(['build', 'content', '--out', path.join(work, 'never')], { CAREPRINT_STALL_TIMEOUT: 'soon' });
     expect(result.code).toBe(2);

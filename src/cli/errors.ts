@@ -1,3 +1,4 @@
+import { SourceDateError, sourceDateFromEnv } from '../source-date.js';
 /** Exit statuses (DESIGN.md): 0 success (warnings allowed), 1 content errors, 2 bad usage or an internal fault. */
 export const EXIT = { ok: 0, contentErrors: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -9,3 +10,13 @@ export class UsageError extends Error {
 
 /** Before a failure message on a terminal: return to the line's start and clear a progress bar drawn there. */
 export const clearLine = (stream: NodeJS.WriteStream = process.stderr) => (stream.isTTY ? '\r\u001b[K' : '');
+
+/** SOURCE_DATE_EPOCH checked before any work: a malformed value is a usage error (exit 2), never ignored. */
+export function checkSourceDate(): void {
+  try {
+    sourceDateFromEnv();
+  } catch (error) {
+    if (error instanceof SourceDateError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -5,7 +5,7 @@ import { build } from '../../build.js';
 import { FORMATS, type Format } from '../../diagnostics/format.js';
 import { BuildStalledError } from '../../bundle/stall.js';
 import { UnsafeOutputError } from '../../bundle/write.js';
-import { EXIT, UsageError, clearLine, type ExitCode } from '../errors.js';
+import { EXIT, UsageError, checkSourceDate, clearLine, type ExitCode } from '../errors.js';
 import { progressReporter } from '../progress.js';
 import { printDiagnostics } from './check.js';
 
@@ -35,6 +35,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
   if (values.jobs !== undefined && !/^[1-9]\d*$/.test(values.jobs)) throw new UsageError('--jobs must be a whole number, 1 or more');
   const shardMatch = values.shard === undefined ? undefined : /^([1-9]\d*)\/([1-9]\d*)$/.exec(values.shard);
   if (values.shard !== undefined && (!shardMatch || Number(shardMatch[1]) > Number(shardMatch[2]))) throw new UsageError('--shard is i/n with 1 <= i <= n, e.g. 1/2');
+  checkSourceDate();
   const stall = process.env.CAREPRINT_STALL_TIMEOUT;
   if (stall !== undefined && !(Number(stall) > 0)) throw new UsageError('CAREPRINT_STALL_TIMEOUT must be a number of seconds above 0');
   const progress = values.quiet ? undefined : progressReporter();

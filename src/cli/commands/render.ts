@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { PAPER_SIZES, type PaperSize } from '../../config/schema.js';
 import { siteAssets } from '../../render/html/assets.js';
 import { renderFile } from '../../render-file.js';
-import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { EXIT, UsageError, type ExitCode, checkSourceDate } from '../errors.js';
 import { printDiagnostics } from './check.js';
 
 /** careprint render <file.md> --to pdf|html [-o out] [--paper a4|letter] [--large-print] */
@@ -22,6 +22,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
   if (positionals.length !== 1) throw new UsageError('expected one Markdown file');
   if (values.to !== 'pdf' && values.to !== 'html') throw new UsageError('--to must be pdf or html');
   if (!(PAPER_SIZES as readonly string[]).includes(values.paper)) throw new UsageError(`--paper must be one of ${PAPER_SIZES.join(', ')}`);
+  checkSourceDate();
   const input = positionals[0]!;
   try {
     readFileSync(input, { flag: 'r' }).subarray(0, 0);
