@@ -94,6 +94,26 @@ describe('incremental builds', () => {
     expect(readFileSync(path.join(work, 'byte-flipped/manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, 'config/manifest.json'), 'utf8'));
   });
 
+  it.each([
+    { record: "an entry's file list", pick: (f: string) => f.endsWith(`${path.sep}index.json`), rendered: 1 },
+    { record: 'a check result', pick: (f: string) => f.includes(`${path.sep}checks${path.sep}`) && f.endsWith('.json'), rendered: 0 },
+  ])('reads $record that was cut short or edited as a miss: made again, no crash, same bundle', async ({ pick, rendered }) => {
+    const records = files(cache)
+      .filter(pick)
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    expect(records.length).toBeGreaterThan(0);
+    for (const [i, damage] of ['{}', '[{"path":"../../outside.pdf"}]', readFileSync(records[0]!, 'utf8').slice(0, 90)].entries()) {
+      writeFileSync(records[0]!, damage);
+      const out = `damaged-${rendered}-${i}`;
+      const result = await run(out);
+      // A damaged check is run again (the guide's outputs stay cached); a damaged file list re-renders its guide.
+      expect(result.stats.rendered).toBe(rendered);
+      expect((await verifyBundle(path.join(work, out))).ok).toBe(true);
+      expect(readFileSync(path.join(work, out, 'manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, 'config/manifest.json'), 'utf8'));
+    }
+    expect(readdirSync(work)).not.toContain('outside.pdf');
+  });
+
   it('does not ship a cached release zip that changed since it was kept', async () => {
     const zip = files(path.join(cache, 'zips')).find((f) => f.endsWith('.zip'))!;
     const expected = readFileSync(path.join(work, 'byte-flipped/careprint-1.0.0.zip'));

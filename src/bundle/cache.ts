@@ -3,7 +3,8 @@ import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, st
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ManifestEntry } from './plan.js';
+import { z } from 'zod';
+import { ManifestEntrySchema, type ManifestEntry } from './plan.js';
 import { fileIn, linkOrCopy } from './write.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,6 +20,26 @@ export function filesUnder(dir: string): string[] {
       return entry.isFile() || entry.isSymbolicLink() ? [full] : [];
     });
 }
+
+/**
+ * A cache record (an entry's file list, a check result) as written: the sha256 of its JSON, a line
+ * break, the JSON. A record cut short or changed on disk no longer matches its digest and reads as
+ * a miss, so it is made again, never trusted; a record from before this format is a miss too.
+ */
+const seal = (value: unknown) => {
+  const json = JSON.stringify(value);
+  return `${createHash('sha256').update(json).digest('hex')}\n${json}`;
+};
+
+function unseal(text: string): unknown {
+  const newline = text.indexOf('\n');
+  const json = text.slice(newline + 1);
+  if (newline !== 64 || createHash('sha256').update(json).digest('hex') !== text.slice(0, 64)) return undefined;
+  return JSON.parse(json);
+}
+
+/** An entry's file list: paths are joined onto dist/, so they are checked as a manifest's are. */
+const EntryIndexSchema = z.array(ManifestEntrySchema);
 
 let toolchain: string | undefined;
 
@@ -71,7 +92,9 @@ export class RenderCache {
     const dir = this.entryDir(key);
     let entries: ManifestEntry[];
     try {
-      entries = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as ManifestEntry[];
+      const parsed = EntryIndexSchema.safeParse(unseal(readFileSync(path.join(dir, 'index.json'), 'utf8')));
+      if (!parsed.success) return undefined;
+      entries = parsed.data;
     } catch {
       return undefined;
     }
@@ -130,7 +153,7 @@ export class RenderCache {
         try {
           if (!usable) throw new Error('cache entry incomplete');
           entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-          await writeFile(path.join(tmp, 'index.json'), JSON.stringify(entries));
+          await writeFile(path.join(tmp, 'index.json'), seal(entries));
           // Each file was just written from the bytes its digest was taken of.
           writeStamps(tmp, Object.fromEntries(entries.map((entry) => [entry.path, stampOf(fileIn(path.join(tmp, 'files'), entry.path))])));
           await rm(dir, { recursive: true, force: true });
@@ -146,10 +169,10 @@ export class RenderCache {
     return path.join(this.dir, kind, key.slice(0, 2), `${key}.json`);
   }
 
-  /** A cached check result (plain data), or undefined. */
+  /** A cached check result (plain data, as written by this careprint: the key covers its code), or undefined. */
   readCheck<T>(key: string): T | undefined {
     try {
-      return JSON.parse(readFileSync(this.jsonFile('checks', key), 'utf8')) as T;
+      return (unseal(readFileSync(this.jsonFile('checks', key), 'utf8')) ?? undefined) as T | undefined;
     } catch {
       return undefined;
     }
@@ -160,7 +183,7 @@ export class RenderCache {
     const tmp = `${file}.tmp-${process.pid}`;
     try {
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(tmp, JSON.stringify(value));
+      await writeFile(tmp, seal(value));
       await rename(tmp, file);
     } catch {
       await rm(tmp, { force: true });
@@ -222,12 +245,14 @@ function stampOf(file: string): Stamp {
   return [stat.size, stat.mtimeMs, stat.ino];
 }
 
-const sameStamp = (a: Stamp | undefined, b: Stamp) => a !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+const sameStamp = (a: Stamp | undefined, b: Stamp) => Array.isArray(a) && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 
 /** Each file's stamp when its digest last matched, by bundle path. */
 function readStamps(dir: string): Record<string, Stamp> {
   try {
-    return JSON.parse(readFileSync(path.join(dir, 'verified.json'), 'utf8')) as Record<string, Stamp>;
+    const stamps: unknown = JSON.parse(readFileSync(path.join(dir, 'verified.json'), 'utf8'));
+    // Only ever a shortcut: anything unexpected means every file is hashed again.
+    return stamps !== null && typeof stamps === 'object' && !Array.isArray(stamps) ? (stamps as Record<string, Stamp>) : {};
   } catch {
     return {};
   }
