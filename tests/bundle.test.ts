@@ -210,6 +210,23 @@ describe('atomic dist/', () => {
     expect(existsSync(`${dist}.tmp-${process.pid}`)).toBe(false);
   });
 
+  it('puts the previous bundle back when a build was killed between moving it aside and moving the new one in', async () => {
+    const dist = path.join(work, 'atomic-swap', 'dist');
+    // What that kill leaves: no dist/, the previous bundle aside, the new one not yet in place.
+    mkdirSync(path.dirname(dist), { recursive: true });
+    cpSync(await sampleBundle(), `${dist}.old-424242`, { recursive: true });
+    mkdirSync(`${dist}.tmp-424242`);
+    const before = hashes(`${dist}.old-424242`);
+    const content = path.join(work, 'atomic-swap', 'content');
+    cpSync(path.join(ROOT, 'content'), content, { recursive: true });
+    appendFileSync(path.join(content, 'guides/iliopsoas-pain-running/guide.md'), '\n:::unknown-box\nx\n:::\n');
+    // The next build stops on a content error, so dist/ is only what the clean-up made of it.
+    expect((await careprint(['build', content, '--out', dist])).code).toBe(1);
+    expect(readdirSync(path.dirname(dist)).sort()).toEqual(['content', 'dist']);
+    expect(hashes(dist)).toEqual(before);
+    expect((await careprint(['verify', dist])).code).toBe(0);
+  });
+
   it('leaves alone the temporary folder of another build that is still running', async () => {
     const dist = path.join(work, 'atomic-3', 'dist');
     // Named after a live process (this test's own): a build running beside ours.

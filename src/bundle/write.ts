@@ -22,7 +22,11 @@ function ownerEnded(name: string): boolean {
   }
 }
 
-/** Remove temporary folders a killed build left beside `out` (not those of a build still running). */
+/**
+ * Remove temporary folders a killed build left beside `out` (not those of a build still running).
+ * A build killed in the instant between moving the previous bundle aside and moving the new one
+ * in leaves no `out` at all, only `<out>.old-<pid>`: that previous bundle is put back, not removed.
+ */
 export async function cleanLeftovers(out: string): Promise<void> {
   const parent = path.dirname(out);
   const base = path.basename(out);
@@ -32,11 +36,13 @@ export async function cleanLeftovers(out: string): Promise<void> {
   } catch {
     return;
   }
-  for (const name of entries) {
-    if ((name.startsWith(`${base}${TMP_PREFIX}`) || name.startsWith(`${base}${OLD_PREFIX}`)) && ownerEnded(name)) {
-      await rm(path.join(parent, name), { recursive: true, force: true });
-    }
+  const ended = entries.filter((name) => (name.startsWith(`${base}${TMP_PREFIX}`) || name.startsWith(`${base}${OLD_PREFIX}`)) && ownerEnded(name));
+  const previous = ended.find((name) => name.startsWith(`${base}${OLD_PREFIX}`));
+  if (previous && !entries.includes(base)) {
+    await rename(path.join(parent, previous), out);
+    ended.splice(ended.indexOf(previous), 1);
   }
+  for (const name of ended) await rm(path.join(parent, name), { recursive: true, force: true });
 }
 
 /** Put `from` at `to` as a hard link (no copy, no extra disk), or a copy where links are impossible. */
