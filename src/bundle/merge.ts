@@ -24,8 +24,9 @@ function checkShardSet(manifests: readonly Manifest[], dirs: readonly string[]):
 
 /**
  * Combine shard builds (`build --shard i/n`) into one bundle, the same bytes as a single build:
- * every shard is verified first and all n shards of the build must be there (each once), files that several shards carry (the index, 404 and assets) must
- * be identical, the versions and the bundle date must agree; then one manifest and one zip.
+ * every shard is verified first and all n shards of the build must be there, each once; files
+ * that several shards carry (the index, 404 and assets) must be identical, the versions and the
+ * bundle date must agree; then one manifest and one zip.
  */
 export async function mergeShards(shardDirs: readonly string[], out: string): Promise<Manifest> {
   const manifests: Manifest[] = [];
