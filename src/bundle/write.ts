@@ -1,5 +1,5 @@
 import { copyFileSync, linkSync, mkdirSync } from 'node:fs';
-import { copyFile, link, lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const TMP_PREFIX = '.tmp-';
@@ -74,8 +74,9 @@ async function isReplaceable(out: string): Promise<boolean | 'not a folder'> {
     if (!stats.isDirectory()) return 'not a folder';
     entries = await readdir(out);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return true;
+    throw new UnsafeOutputError(`cannot use ${out} as the output folder: ${code ?? (error as Error).message}; choose another output folder`);
   }
   if (entries.length === 0) return true;
   try {
@@ -112,6 +113,28 @@ export async function assertReplaceable(out: string, keep: ReadonlyArray<{ what:
   }
 }
 
+/**
+ * `mkdir -p`, one missing folder at a time. Node's own recursive mkdir never returns for a path
+ * under /proc (it retries the same ENOENT forever, at full CPU): `--out /proc/dist` hung the build.
+ */
+async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    try {
+      await stat(at);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) throw error;
+      missing.push(at);
+    }
+  }
+  for (const folder of missing.reverse()) {
+    await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+}
+
 /** Where a bundle path ("pdf/x.pdf") lives under a folder. */
 export const fileIn = (root: string, bundlePath: string) => path.join(root, ...bundlePath.split('/'));
 
@@ -130,7 +153,11 @@ export class AtomicWriter {
   static async open(out: string): Promise<AtomicWriter> {
     await cleanLeftovers(out);
     const tmp = `${out}${TMP_PREFIX}${process.pid}`;
-    await mkdir(tmp, { recursive: true });
+    try {
+      await makeFolders(tmp);
+    } catch (error) {
+      throw new UnsafeOutputError(`cannot write the bundle beside ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; choose another output folder`);
+    }
     return new AtomicWriter(out, tmp);
   }
 
