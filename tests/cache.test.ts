@@ -114,6 +114,17 @@ describe('incremental builds', () => {
     expect(readdirSync(work)).not.toContain('outside.pdf');
   });
 
+  it('builds without a cache it cannot write (its folder is a file): only the time is lost', async () => {
+    const blocked = path.join(work, 'not-a-folder');
+    writeFileSync(blocked, 'a file where the cache would go\n');
+    for (const out of ['blocked-1', 'blocked-2']) {
+      const result = await run(out, { cache: path.join(blocked, 'careprint') });
+      expect(result.stats).toMatchObject({ guides: 3, rendered: 3, cached: 0 });
+      expect((await verifyBundle(path.join(work, out))).ok).toBe(true);
+    }
+    expect(readFileSync(blocked, 'utf8')).toBe('a file where the cache would go\n');
+  });
+
   it('does not ship a cached release zip that changed since it was kept', async () => {
     const zip = files(path.join(cache, 'zips')).find((f) => f.endsWith('.zip'))!;
     const expected = readFileSync(path.join(work, 'byte-flipped/careprint-1.0.0.zip'));

@@ -159,7 +159,8 @@ export class RenderCache {
           await rm(dir, { recursive: true, force: true });
           await rename(tmp, dir);
         } catch {
-          await rm(tmp, { recursive: true, force: true });
+          // A cache that cannot be written only costs time next build (its folder may not even exist).
+          await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
         }
       },
     };
@@ -186,7 +187,7 @@ export class RenderCache {
       await writeFile(tmp, seal(value));
       await rename(tmp, file);
     } catch {
-      await rm(tmp, { force: true });
+      await rm(tmp, { force: true }).catch(() => undefined);
     }
   }
 
