@@ -284,6 +284,8 @@ describe('atomic dist/', () => {
     it('replaces an empty folder, and a bundle it wrote before', async () => {
       const dir = project('replace');
       mkdirSync(path.join(dir, 'empty'));
+      // Only what a file browser leaves behind: still an empty folder.
+      writeFileSync(path.join(dir, 'empty', '.DS_Store'), 'Finder');
       expect((await careprint(['build', 'content', '--out', 'empty', '--quiet'], {}, dir)).code).toBe(0);
       expect((await careprint(['build', 'content', '--out', 'empty', '--quiet'], {}, dir)).code).toBe(0);
       expect((await careprint(['verify', path.join(dir, 'empty')])).code).toBe(0);

@@ -64,6 +64,8 @@ export class UnsafeOutputError extends Error {
   override name = 'UnsafeOutputError';
 }
 
+const FOLDER_JUNK = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
+
 /** A folder careprint may replace whole: absent, empty, or a bundle it wrote (its manifest.json says so). */
 async function isReplaceable(out: string): Promise<boolean | 'not a folder'> {
   let entries: string[];
@@ -78,7 +80,8 @@ async function isReplaceable(out: string): Promise<boolean | 'not a folder'> {
     if (code === 'ENOENT') return true;
     throw new UnsafeOutputError(`cannot use ${out} as the output folder: ${code ?? (error as Error).message}; choose another output folder`);
   }
-  if (entries.length === 0) return true;
+  // What file browsers leave in any folder they show is not anyone's work.
+  if (entries.every((name) => FOLDER_JUNK.has(name))) return true;
   try {
     const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { careprint?: unknown; files?: unknown };
     return typeof manifest.careprint === 'string' && Array.isArray(manifest.files);
