@@ -1,6 +1,7 @@
 import { copyFileSync, linkSync, mkdirSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../content/paths.js';
 
 const TMP_PREFIX = '.tmp-';
 const OLD_PREFIX = '.old-';
@@ -103,7 +104,7 @@ export async function assertReplaceable(out: string, keep: ReadonlyArray<{ what:
   for (const kept of keep) {
     const inner = await realOrResolved(kept.path);
     if (inner === real) throw new UnsafeOutputError(`${out} is ${kept.what}: writing the bundle there would delete it; choose another output folder`);
-    if (inner.startsWith(real.endsWith(path.sep) ? real : real + path.sep)) {
+    if (isInside(real, inner)) {
       throw new UnsafeOutputError(`${out} holds ${kept.what} (${kept.path}): writing the bundle there would delete it; choose another output folder`);
     }
   }
