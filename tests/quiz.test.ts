@@ -194,3 +194,30 @@ describe('printed quiz sheets, keys and versions', () => {
     for (const item of items) expect(item.size, item.str).toBeGreaterThanOrEqual(16);
   });
 });
+
+describe('answer key page references', () => {
+  // The sample guide's sections land on different pages in A4 and Letter: one composed key must
+  // still print, for each paper size, the page of that paper's own handout.
+  it('give each section the page its heading is on in the handout of the same paper size', async () => {
+    const out = path.join(work, 'page-refs');
+    const result = await build(path.join(ROOT, 'content'), { out, cwd: work, today: '2026-11-27', cache: false, jobs: 0 });
+    expect(result.ok).toBe(true);
+    const slug = 'iliopsoas-pain-running';
+    const read = (name: string) => readPdf(readFileSync(path.join(out, 'pdf', `${slug}.en.${name}.pdf`)));
+    const pagesSeen = new Map<string, string[]>();
+    for (const paper of ['a4', 'letter']) {
+      const handout = await read(`handout.${paper}`);
+      const key = await read(`quiz-key.${paper}`);
+      const refs = [...key.contentText.matchAll(/Tests the section "([^"]+)" \(page (\d+) of the handout\)/g)];
+      expect(refs.length, paper).toBeGreaterThan(2);
+      for (const [, section, page] of refs) {
+        // The first page whose own text (not the running header) holds the heading.
+        const index = handout.pages.findIndex((p) => p.items.filter((i) => !i.artifact).map((i) => i.str).join(' ').includes(section!));
+        expect(Number(page), `${paper}: "${section}"`).toBe(index + 1);
+      }
+      pagesSeen.set(paper, refs.map(([, , page]) => page!));
+    }
+    // Otherwise the test could not tell one paper's numbers from the other's.
+    expect(pagesSeen.get('a4')).not.toEqual(pagesSeen.get('letter'));
+  });
+});

@@ -86,10 +86,18 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
           downloads.push({ href: `../../${file}`, label: `Quiz sheet${suffix}, ${variant === 'large' ? 'large print, ' : ''}${PAPER[paper].label}` });
         }
       }
+      // One composed key for every paper size: its page references are filled in per paper.
+      const key = composeTree('quiz-key', input, { version, pageReferences: true });
       for (const paper of config.paper) {
-        const key = composeTree('quiz-key', input, { version, sectionPages: sectionPages.get(paper) });
         const file = outputPaths.quizSheet(guide.slug, guide.lang, paper, 'quiz-key', version.label);
-        const data = await renderPdf(key, { ...common, title: `Answer key: ${title}${suffix}`, paper, variant: 'standard', header: `Answer key: ${title}${suffix}` });
+        const data = await renderPdf(key, {
+          ...common,
+          title: `Answer key: ${title}${suffix}`,
+          paper,
+          variant: 'standard',
+          header: `Answer key: ${title}${suffix}`,
+          sectionPages: sectionPages.get(paper),
+        });
         artifacts.push({ path: file, data, mediaType: 'application/pdf', source });
         downloads.push({ href: `../../${file}`, label: `Answer key${suffix}, ${PAPER[paper].label}` });
       }

@@ -9,6 +9,7 @@ import type { Content, GuideDoc } from '../content/model.js';
 import { markdown } from '../pipeline/processor.js';
 import { formatDate } from './dates.js';
 import { escapeDeep } from './escape.js';
+import { pageReference } from './page-reference.js';
 import { renderPartial, renderTemplate, type MarkdownTemplate } from './templates.js';
 
 /** A guide that passed `check`: its front matter and tree are known to be present. */
@@ -52,7 +53,7 @@ export function guideBody(guide: CheckedGuide): RootContent[] {
 }
 
 /** Question data for the quiz templates, in one version's order. */
-function quizData(guide: CheckedGuide, version: QuizVersion, guideHref: string, sectionPages: ReadonlyMap<string, number> | undefined) {
+function quizData(guide: CheckedGuide, version: QuizVersion, guideHref: string) {
   return version.questions.map(({ question, options, correct }, index) => {
     const { sectionSlug, ...facts } = questionFacts(question, options, correct, guide.headings, guideHref);
     return {
@@ -62,7 +63,7 @@ function quizData(guide: CheckedGuide, version: QuizVersion, guideHref: string, 
       // Box shape on paper: round for one answer, square for several.
       box: question.type === 'multiple' ? 'square' : 'round',
       options: options.map((o) => ({ text: o.text })),
-      sectionPage: sectionSlug ? (sectionPages?.get(sectionSlug)?.toString() ?? null) : null,
+      sectionSlug,
     };
   });
 }
@@ -86,14 +87,20 @@ export interface TemplateExtras {
   quizHref?: string;
   /** The quiz version to print (default: the written order). */
   version?: QuizVersion;
-  /** Handout page of each heading slug, for the answer key's "handout page N". */
-  sectionPages?: ReadonlyMap<string, number>;
+  /**
+   * Give each question's section a handout page reference (the answer key's "page N of the
+   * handout"). The number is the PDF renderer's to fill in (see page-reference.ts), so one composed
+   * key serves every paper size, each with its own handout's pages.
+   */
+  pageReferences?: boolean;
 }
+
 
 export function templateData({ content, guide }: ComposeInput, extra: TemplateExtras = {}) {
   const config: Config = content.config;
   const quiz = guide.quiz?.quiz;
-  return escapeDeep({
+  const questions = quiz ? quizData(guide, extra.version ?? quizVersions(quiz, 1, guide.slug)[0]!, extra.guideHref ?? 'index.html') : [];
+  const data = escapeDeep({
     site: { title: config.title, organisation: config.organisation ?? null, base_url: config.base_url ?? null, disclaimer: config.disclaimer ?? null },
     clinic: config.clinic
       ? {
@@ -119,9 +126,17 @@ export function templateData({ content, guide }: ComposeInput, extra: TemplateEx
     },
     glossary: termsUsed(guide.tree, glossaryFor(content, guide.lang)).map((e) => ({ term: e.term, definition: e.definition })),
     quiz: quiz ? { title: quiz.title, count: String(quiz.questions.length), href: extra.quizHref ?? 'quiz.html', version: extra.version?.label ?? null } : null,
-    questions: quiz ? quizData(guide, extra.version ?? quizVersions(quiz, 1, guide.slug)[0]!, extra.guideHref ?? 'index.html', extra.sectionPages) : [],
+    questions: questions.map(({ sectionSlug: _slug, ...question }) => question),
     showAnswers: extra.showAnswers ?? false,
   });
+  // The page reference is careprint's own Markdown, added after the text values are escaped.
+  return {
+    ...data,
+    questions: data.questions.map((question, i) => {
+      const slug = questions[i]!.sectionSlug;
+      return { ...question, sectionPage: extra.pageReferences && slug ? pageReference(slug) : null };
+    }),
+  };
 }
 
 /**

@@ -36,6 +36,8 @@ export interface PdfOptions {
   source?: string | undefined;
   /** Told the page each heading lands on (for "see page N" in an answer key). */
   onHeading?: ((slug: string, page: number) => void) | undefined;
+  /** The handout page of each section (heading slug), for the answer key's page references. */
+  sectionPages?: ReadonlyMap<string, number> | undefined;
 }
 
 /** Break a " · "-separated line into lines no wider than `room` (the last may overflow only if one part is too long). */
@@ -146,6 +148,7 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
     answerBox: undefined,
     slugger: new GithubSlugger(),
     onHeading: options.onHeading,
+    sectionPages: options.sectionPages,
   };
   renderBlocks(tree.children, state);
   endnotes(state);

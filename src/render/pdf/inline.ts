@@ -1,5 +1,6 @@
 import type { PhrasingContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import { PAGE_REFERENCE } from '../../compose/page-reference.js';
 import type { Face } from '../../fonts/index.js';
 import { isSafeUrl, schemeOf } from '../../pipeline/rules/links.js';
 import type { Run } from './layout.js';
@@ -85,7 +86,13 @@ export function inlineRuns(nodes: readonly PhrasingContent[], style: InlineStyle
         break;
       }
       case 'textDirective':
-        // No text directive means anything to careprint (check rejects them in guides); an
+        if (node.name === PAGE_REFERENCE) {
+          // A composed answer key's "page N of the handout": the page of this paper size's handout.
+          const page = state.sectionPages?.get(node.attributes?.section ?? '');
+          runs.push(run(page === undefined ? '?' : String(page), style));
+          break;
+        }
+        // No other text directive means anything to careprint (check rejects them in guides); an
         // ad-hoc file's `a:b` is text, so print it as written rather than lose it.
         runs.push(run(asWritten(node, state) ?? `:${node.name}${toString(node)}`, style));
         break;

@@ -29,4 +29,6 @@ export interface PdfState {
   readonly slugger: { slug(text: string): string };
   /** Told the page (1-based) each heading lands on. */
   readonly onHeading: ((slug: string, page: number) => void) | undefined;
+  /** The handout page of each section, for `careprint-page` references (answer keys). */
+  readonly sectionPages: ReadonlyMap<string, number> | undefined;
 }
