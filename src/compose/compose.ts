@@ -95,7 +95,6 @@ export interface TemplateExtras {
   pageReferences?: boolean;
 }
 
-
 export function templateData({ content, guide }: ComposeInput, extra: TemplateExtras = {}) {
   const config: Config = content.config;
   const quiz = guide.quiz?.quiz;
