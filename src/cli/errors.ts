@@ -1,4 +1,5 @@
 import { SourceDateError, sourceDateFromEnv } from '../source-date.js';
+
 /** Exit statuses (DESIGN.md): 0 success (warnings allowed), 1 content errors, 2 bad usage or an internal fault. */
 export const EXIT = { ok: 0, contentErrors: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
