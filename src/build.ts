@@ -295,6 +295,8 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     phase('zip');
     await writer.commit();
     phase('commit');
+    // Only after a finished build: what it used is marked, and nothing here can fail it.
+    await cache?.prune();
     return {
       ok: true,
       check,

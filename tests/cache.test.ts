@@ -3,7 +3,7 @@
  * guide re-renders that guide only; a corrupt cache entry is caught by its digest and rebuilt;
  * worker processes give the same bytes as one process.
  */
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,7 +95,8 @@ describe('incremental builds', () => {
   });
 
   it.each([
-    { record: "an entry's file list", pick: (f: string) => f.endsWith(`${path.sep}index.json`), rendered: 1 },
+    // A guide's entry (the site pages have one too): its list names the guide's PDFs.
+    { record: "an entry's file list", pick: (f: string) => f.endsWith(`${path.sep}index.json`) && readFileSync(f, 'utf8').includes('"pdf/'), rendered: 1 },
     { record: 'a check result', pick: (f: string) => f.includes(`${path.sep}checks${path.sep}`) && f.endsWith('.json'), rendered: 0 },
   ])('reads $record that was cut short or edited as a miss: made again, no crash, same bundle', async ({ pick, rendered }) => {
     const records = files(cache)
@@ -123,6 +124,38 @@ describe('incremental builds', () => {
       expect((await verifyBundle(path.join(work, out))).ok).toBe(true);
     }
     expect(readFileSync(blocked, 'utf8')).toBe('a file where the cache would go\n');
+  });
+
+  it('forgets what no build used for a month, keeping what builds use, however old', async () => {
+    const library = path.join(work, 'prune-content');
+    cpSync(content, library, { recursive: true });
+    const own = path.join(work, 'prune-cache');
+    const build1 = (out: string) => build(library, { out: path.join(work, out), cwd: work, today: '2026-11-27', cache: own, jobs: 1 }).then(ok);
+    const entries = () => files(path.join(own, 'guides')).filter((f) => f.endsWith(`${path.sep}index.json`)).sort();
+    const checks = () => files(path.join(own, 'checks')).sort();
+    await build1('prune-1');
+    const first = entries();
+    const firstChecks = checks();
+    // A guide edited since: its old entry and check result are never used again.
+    appendFileSync(path.join(library, 'guides/second-guide/guide.md'), '\nA sentence that makes a new cache entry.\n');
+    await build1('prune-2');
+    const second = entries();
+    expect(second.length).toBe(first.length + 1);
+    // Two months pass: every record looks old, and the daily pruning is due.
+    const old = new Date(Date.now() - 60 * 24 * 60 * 60 * 1000);
+    for (const file of [...second, ...checks(), path.join(own, 'pruned')]) utimesSync(file, old, old);
+    const third = await build1('prune-3');
+    expect(third.stats).toMatchObject({ rendered: 0, cached: 3 });
+    // Only the edited guide's old entry and old check went; what the build used stayed, however old.
+    const removed = second.filter((f) => !entries().includes(f));
+    expect(removed).toHaveLength(1);
+    expect(first).toContain(removed[0]);
+    expect(existsSync(path.dirname(removed[0]!)), 'the whole entry folder goes').toBe(false);
+    expect(checks().length).toBe(firstChecks.length);
+    // What is left builds the same bundle without rendering anything.
+    const fourth = await build1('prune-4');
+    expect(fourth.stats).toMatchObject({ rendered: 0, cached: 3 });
+    expect(readFileSync(path.join(work, 'prune-4/manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, 'prune-3/manifest.json'), 'utf8'));
   });
 
   it('does not ship a cached release zip that changed since it was kept', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,7 @@ export class RenderCache {
       out.push({ ...entry, file });
     }
     if (restamped) writeStamps(dir, stamps);
+    markUsed(path.join(dir, 'index.json'));
     return out;
   }
 
@@ -173,10 +174,64 @@ export class RenderCache {
   /** A cached check result (plain data, as written by this careprint: the key covers its code), or undefined. */
   readCheck<T>(key: string): T | undefined {
     try {
-      return (unseal(readFileSync(this.jsonFile('checks', key), 'utf8')) ?? undefined) as T | undefined;
+      const file = this.jsonFile('checks', key);
+      const value = (unseal(readFileSync(file, 'utf8')) ?? undefined) as T | undefined;
+      if (value !== undefined) markUsed(file);
+      return value;
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Remove what no build has used for `maxAgeDays`: guide entries and check results (each edit
+   * of a guide leaves its old entry behind, so a cache would otherwise only grow), and staging
+   * folders a killed build left. Using an entry marks it (its record's modification time), so a
+   * build never loses what it or a build beside it is using; by age rather than "not used by this
+   * build", so builds with other options or shards can share one cache. Run at most once a day.
+   */
+  async prune(maxAgeDays = 30, now = Date.now()): Promise<number> {
+    const marker = path.join(this.dir, 'pruned');
+    try {
+      if (now - statSync(marker).mtimeMs < DAY) return 0;
+    } catch {
+      // Never pruned yet.
+    }
+    const cutoff = now - maxAgeDays * DAY;
+    let removed = 0;
+    const removeIfOld = async (record: string, target: string, limit = cutoff) => {
+      let time: number;
+      try {
+        time = statSync(record).mtimeMs;
+      } catch {
+        time = -Infinity;
+      }
+      if (time >= limit) return;
+      await rm(target, { recursive: true, force: true }).catch(() => undefined);
+      removed += 1;
+    };
+    for (const shard of listDir(path.join(this.dir, 'guides'))) {
+      for (const name of listDir(path.join(this.dir, 'guides', shard))) {
+        const entry = path.join(this.dir, 'guides', shard, name);
+        // A staging folder (`<key>.tmp-…`) is a day old only if its build died.
+        if (name.includes('.tmp-')) await removeIfOld(entry, entry, now - DAY);
+        else await removeIfOld(path.join(entry, 'index.json'), entry);
+      }
+    }
+    for (const shard of listDir(path.join(this.dir, 'checks'))) {
+      for (const name of listDir(path.join(this.dir, 'checks', shard))) {
+        const file = path.join(this.dir, 'checks', shard, name);
+        await removeIfOld(file, file, name.includes('.tmp-') ? now - DAY : cutoff);
+      }
+    }
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await writeFile(marker, '');
+      utimesSync(marker, new Date(now), new Date(now));
+    } catch {
+      // Only means pruning runs again next build.
+    }
+    return removed;
   }
 
   async writeCheck(key: string, value: unknown): Promise<void> {
@@ -237,6 +292,26 @@ async function fileSha256(file: string): Promise<string> {
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Mark a cache record as just used (its modification time), so pruning keeps it. */
+function markUsed(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // A record that cannot be marked may be pruned after a month unused: only costs a render.
+  }
+}
+
+const listDir = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
 
 /** A file's size, modification time and inode: what any write to it changes. */
 type Stamp = [size: number, mtimeMs: number, ino: number];
