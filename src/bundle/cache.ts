@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ManifestEntrySchema, type ManifestEntry } from './plan.js';
 import { fileIn, linkOrCopy } from './write.js';
+import { streamSha256 } from './zip.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -262,7 +263,7 @@ export class RenderCache {
       const stamps = readStamps(path.dirname(file));
       const stamp = stampOf(file);
       if (!sameStamp(stamps.zip, stamp)) {
-        if ((await fileSha256(file)) !== expected) return false;
+        if ((await streamSha256(createReadStream(file))) !== expected) return false;
         writeStamps(path.dirname(file), { zip: stamp });
       }
       await linkOrCopy(file, target);
@@ -285,12 +286,6 @@ export class RenderCache {
       // A cache that cannot be written only costs time next build.
     }
   }
-}
-
-async function fileSha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 const DAY = 24 * 60 * 60 * 1000;
