@@ -215,6 +215,8 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   if (await exists(guidesDir)) {
     const folders = (await readdir(guidesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
     for (const folder of folders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      // A worker loads one guide of hundreds: the folders it does not want are not even looked at.
+      if (options.only && !options.only(folder.name)) continue;
       const folderPath = path.join(guidesDir, folder.name);
       const info = await lstat(folderPath);
       if (info.isSymbolicLink() || !info.isDirectory()) {
@@ -225,7 +227,7 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
         files.push(unknown);
         continue;
       }
-      if (options.frameOnly || (options.only && !options.only(folder.name))) continue;
+      if (options.frameOnly) continue;
       guides.push(...(await loadGuideFolder(folder.name, folderPath, config, rootReal, cwd, files)));
     }
   }

@@ -72,8 +72,7 @@ function drawFurniture(doc: PDFKit.PDFDocument, theme: PdfTheme, paper: { width:
   const width = paper.width - theme.margin.left - theme.margin.right;
   const size = theme.smallSize;
   const text = (value: string, x: number, y: number, font = fontName('text', 'regular')) => {
-    doc.fillColor(theme.colors.muted);
-    drawText(doc, font, size, x, y, value);
+    drawText(doc, font, size, x, y, value, theme.colors.muted);
   };
   const regularWidth = (s: string) => textWidth(doc, fontName('text', 'regular'), size, s);
   for (let i = range.start; i < range.start + range.count; i++) {

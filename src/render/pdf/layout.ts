@@ -409,8 +409,8 @@ export class Layout {
 
   private drawPiece(piece: Piece, text: string, x: number, baseline: number): void {
     if (piece.actual !== undefined) this.doc.markContent('Span', { actual: piece.actual });
-    this.doc.fillColor(piece.actual !== undefined ? this.theme.colors.muted : piece.run.color);
-    drawText(this.doc, piece.font, piece.run.size, this.left + x, baseline - (piece.run.raise ?? 0), text);
+    const color = piece.actual !== undefined ? this.theme.colors.muted : piece.run.color;
+    drawText(this.doc, piece.font, piece.run.size, this.left + x, baseline - (piece.run.raise ?? 0), text, color);
     if (piece.actual !== undefined) this.doc.endMarkedContent();
   }
 
@@ -447,8 +447,7 @@ export class Layout {
 
   private drawMarker(marker: Marker, baseline: number): void {
     if (marker.kind === 'text') {
-      this.doc.fillColor(marker.color);
-      drawText(this.doc, marker.font, marker.size, marker.x, baseline, marker.text);
+      drawText(this.doc, marker.font, marker.size, marker.x, baseline, marker.text, marker.color);
     } else {
       const side = marker.size * (marker.shape ? 1.05 : 0.8);
       const top = baseline - side * 0.9;

@@ -3,10 +3,15 @@
  *
  * careprint lays out every line itself, so pdfkit's `text()` (option handling, line wrapping,
  * measuring the string again, a save/transform/restore per call) is pure overhead on the hottest
- * path. This writes the same operators pdfkit's own fragment writer does — font resource, text
- * matrix, TJ with kerning adjustments, glyph offsets — and keeps pdfkit's subset bookkeeping
- * (`font.encode` records each glyph's width and Unicode for the ToUnicode map), so text still
- * extracts and tags exactly as before.
+ * path. This writes one text object per call: the fill colour, a text matrix that undoes pdfkit's
+ * flipped page space, the font, and a TJ array with the kerning adjustments (a glyph the font
+ * offsets gets a matrix of its own). It keeps pdfkit's subset bookkeeping (`font.encode` records
+ * each glyph's width and Unicode for the ToUnicode map), so text extracts and tags as pdfkit's would.
+ *
+ * Each call is a few hundred bytes of a handout's content streams, dozens of times a page:
+ * pdfkit's way (`/DeviceRGB cs`, three 17-digit fractions and `scn`, then `q`, a flipping `cm`,
+ * the text object and `Q`) took twice the bytes to say the same, and every byte is built,
+ * converted and deflated.
  */
 
 interface GlyphPosition {
@@ -49,7 +54,7 @@ function fontOf(doc: PDFKit.PDFDocument, name: string): EmbeddedFont {
 }
 
 /** pdfkit's number format in content streams: at most six decimals, no exponent. */
-function num(n: number): string {
+export function pdfNumber(n: number): string {
   if (!(n > -1e21 && n < 1e21)) throw new Error(`careprint: unsupported number in PDF content: ${n}`);
   return String(Math.round(n * 1e6) / 1e6);
 }
@@ -113,9 +118,34 @@ function wordsOf(text: string): string[] {
   return words;
 }
 
-/** The operators that open a line of text: pdfkit's flipped page space undone, the pen at (x, y), the font. */
-const textStart = (pageHeight: number, font: EmbeddedFont, size: number, x: number, y: number) =>
-  `q\n1 0 0 -1 0 ${num(pageHeight)} cm\nBT\n1 0 0 1 ${num(x)} ${num(y)} Tm\n/${font.id} ${num(size)} Tf`;
+/** `rg` operators by colour (`#rgb` or `#rrggbb`): a document sets a handful of colours thousands of times. */
+const FILL_OPERATORS = new Map<string, string>();
+
+/**
+ * The operator that sets the fill colour. Four decimals keep every 8-bit channel exact
+ * (k/255 rounded to 1e-4 is within 0.013 of k on the 0–255 scale); `rg` is DeviceRGB, as pdfkit's
+ * `/DeviceRGB cs … scn` is.
+ */
+export function fillOperator(color: string): string {
+  let operator = FILL_OPERATORS.get(color);
+  if (operator === undefined) {
+    const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color)?.[1];
+    if (!hex) throw new Error(`careprint: text colour ${color} is not #rgb or #rrggbb`);
+    const full = hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex;
+    const channels = [0, 2, 4].map((i) => String(Math.round((parseInt(full.slice(i, i + 2), 16) / 255) * 1e4) / 1e4));
+    operator = `${channels.join(' ')} rg`;
+    FILL_OPERATORS.set(color, operator);
+  }
+  return operator;
+}
+
+/**
+ * The operators that open a line of text: the fill colour, the pen at (x, baseline) with the text
+ * matrix flipped back upright (pdfkit's page space has y growing down), the font. Text objects
+ * cannot nest `q`/`Q`: the colour stays set after the line, as pdfkit's `fillColor` would leave it.
+ */
+const textStart = (color: string, font: EmbeddedFont, size: number, x: number, baseline: number) =>
+  `BT\n${fillOperator(color)}\n1 0 0 -1 ${pdfNumber(x)} ${pdfNumber(baseline)} Tm\n/${font.id} ${pdfNumber(size)} Tf`;
 
 /** One word's part of a TJ array, in one document's glyph codes. */
 interface WordCode {
@@ -145,7 +175,7 @@ function wordCode(font: EmbeddedFont, known: Map<number, string>, words: Map<str
     const adjust = pos.xAdvance - pos.advanceWidth;
     if (adjust !== 0) {
       code.heads.push(hex);
-      code.adjusts.push(num(-adjust));
+      code.adjusts.push(pdfNumber(-adjust));
       hex = '';
     }
   }
@@ -155,13 +185,13 @@ function wordCode(font: EmbeddedFont, known: Map<number, string>, words: Map<str
 }
 
 /**
- * Fill `text` in `font` at `size` with its alphabetic baseline at (x, baseline), in the current
- * fill colour. Coordinates are pdfkit's (origin top left).
+ * Fill `text` in `font` at `size` and `color` with its alphabetic baseline at (x, baseline).
+ * Coordinates are pdfkit's (origin top left).
  *
  * Words (split after each space or tab, as pdfkit shapes them) are encoded once per document
  * and joined; text with a glyph the font offsets takes the glyph-by-glyph path.
  */
-export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x: number, baseline: number, text: string): void {
+export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x: number, baseline: number, text: string, color: string): void {
   if (text.length === 0) return;
   const internals = doc as unknown as DocInternals;
   const embedded = fontOf(doc, font);
@@ -179,7 +209,7 @@ export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x:
     const code = wordCode(embedded, known, words, word);
     if (code.offset) {
       // Every glyph so far already has its code: the slow path assigns the rest in order.
-      drawGlyphByGlyph(internals, embedded, size, x, baseline, text);
+      drawGlyphByGlyph(internals, embedded, size, x, baseline, text, color);
       return;
     }
     for (let k = 0; k < code.heads.length; k++) {
@@ -190,9 +220,9 @@ export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x:
   }
   // The last glyph is unkerned when codes are left over: its adjustment is written as 0.
   if (hex) array += `${array ? ' ' : ''}<${hex}> 0`;
-  let out = textStart(page.height, embedded, size, x, page.height - baseline);
+  let out = textStart(color, embedded, size, x, baseline);
   if (array) out += `\n[${array}] TJ`;
-  internals.addContent(`${out}\nET\nQ`);
+  internals.addContent(`${out}\nET`);
 }
 
 /**
@@ -200,20 +230,17 @@ export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x:
  * glyph the font kerns (with the kerning as the adjustment), and a text matrix of its own for a
  * glyph the font offsets (a mark placed over its base). Built as one string, glyph by glyph.
  */
-function drawGlyphByGlyph(internals: DocInternals, embedded: EmbeddedFont, size: number, x: number, baseline: number, text: string): void {
-  const page = internals.page;
+function drawGlyphByGlyph(internals: DocInternals, embedded: EmbeddedFont, size: number, x: number, baseline: number, text: string, color: string): void {
   const known = codesOf(embedded);
-  // pdfkit's page space is flipped (y down); text is drawn in an unflipped space.
   let cx = x;
-  const y = page.height - baseline;
   const scale = size / 1000;
-  let out = textStart(page.height, embedded, size, cx, y);
+  let out = textStart(color, embedded, size, cx, baseline);
   /** The TJ array being built (its elements), and the hex string being built. */
   let array = '';
   let hex = '';
   let last: GlyphPosition | undefined;
   const endString = (adjust: number) => {
-    array += `${array ? ' ' : ''}<${hex}> ${num(-adjust)}`;
+    array += `${array ? ' ' : ''}<${hex}> ${pdfNumber(-adjust)}`;
     hex = '';
   };
   const endArray = () => {
@@ -231,7 +258,8 @@ function drawGlyphByGlyph(internals: DocInternals, embedded: EmbeddedFont, size:
         const code = hex.slice(-4);
         hex = hex.slice(0, -4);
         endArray();
-        out += `\n1 0 0 1 ${num(cx + pos.xOffset * scale)} ${num(y + pos.yOffset * scale)} Tm`;
+        // The page's y grows down: a glyph raised by the font moves up, to a smaller y.
+        out += `\n1 0 0 -1 ${pdfNumber(cx + pos.xOffset * scale)} ${pdfNumber(baseline - pos.yOffset * scale)} Tm`;
         hex = code;
         last = pos;
         endArray();
@@ -239,7 +267,7 @@ function drawGlyphByGlyph(internals: DocInternals, embedded: EmbeddedFont, size:
       } else {
         if (hadOffset) {
           // The array is empty here: the matrix goes back to the pen position before this glyph.
-          out += `\n1 0 0 1 ${num(cx)} ${num(y)} Tm`;
+          out += `\n1 0 0 -1 ${pdfNumber(cx)} ${pdfNumber(baseline)} Tm`;
           hadOffset = false;
         }
         last = pos;
@@ -249,5 +277,5 @@ function drawGlyphByGlyph(internals: DocInternals, embedded: EmbeddedFont, size:
     }
   }
   endArray();
-  internals.addContent(`${out}\nET\nQ`);
+  internals.addContent(`${out}\nET`);
 }

@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import { CALLOUT_LABELS, isCallout, type CalloutName } from '../../../compose/labels.js';
 import { withSideBar } from '../decorations.js';
 import { fontName } from '../fonts.js';
-import { drawText } from '../text.js';
+import { drawText, pdfNumber } from '../text.js';
 import { asWritten, bodyStyle } from '../inline.js';
 import type { PdfState } from '../state.js';
 import { drawImageFile, resolveImage } from './image.js';
@@ -68,8 +68,7 @@ function drawLabel(text: string, name: CalloutName, state: PdfState): void {
   const top = layout.y + (lineHeight - side) / 2;
   layout.artifact(() => {
     doc.save().fillColor(color).polygon([x + side / 2, top], [x + side, top + side], [x, top + side]).fill();
-    doc.fillColor('#ffffff');
-    drawText(doc, fontName('text', 'bold'), size * 0.75, x + side / 2 - size * 0.1, top + side * 0.92, '!');
+    drawText(doc, fontName('text', 'bold'), size * 0.75, x + side / 2 - size * 0.1, top + side * 0.92, '!', '#ffffff');
     doc.restore();
   });
   layout.indented(side + size * 0.4, 0, () => layout.tagger.within('P', () => layout.flow(runs)));
@@ -87,7 +86,7 @@ function answerLines(state: PdfState): void {
     if (!layout.dry) {
       layout.tagger.within('P', () =>
         layout.tagger.mark(() =>
-          drawText(doc.fillColor(style.color), fontName('text', 'bold'), style.size, layout.left, baseline, `${label}:`),
+          drawText(doc, fontName('text', 'bold'), style.size, layout.left, baseline, `${label}:`, style.color),
         ),
       );
       const start = layout.left + theme.bodySize * 4.5;
@@ -119,13 +118,20 @@ function drawQrCode(state: PdfState, url: string, x: number, top: number, side: 
     'Figure',
     () =>
       layout.tagger.mark(() => {
-        doc.save().fillColor('#000000');
+        // In module units (a `cm` scales them), one rectangle per run of dark modules in a row:
+        // a fifth of the bytes of a square per module, and no hairline seams between neighbours.
+        const rects: string[] = [];
         for (let row = 0; row < count; row++) {
           for (let col = 0; col < count; col++) {
-            if (qr.modules.get(row, col)) doc.rect(x + (col + 1) * cell, top + (row + 1) * cell, cell, cell);
+            if (!qr.modules.get(row, col)) continue;
+            const start = col;
+            while (col + 1 < count && qr.modules.get(row, col + 1)) col++;
+            rects.push(`${start + 1} ${row + 1} ${col + 1 - start} 1 re`);
           }
         }
-        doc.fill().restore();
+        doc.save();
+        doc.addContent(`${pdfNumber(cell)} 0 0 ${pdfNumber(cell)} ${pdfNumber(x)} ${pdfNumber(top)} cm\n0 0 0 rg\n${rects.join('\n')}\nf`);
+        doc.restore();
       }),
     { alt: `QR code linking to this guide online: ${url}` },
   );
@@ -161,7 +167,7 @@ function titleBlock(node: ContainerDirective, state: PdfState): void {
     const width = layout.widthOf(caption, fontName('text', 'regular'), size);
     layout.tagger.within('P', () =>
       layout.tagger.mark(() =>
-        drawText(doc.fillColor(theme.colors.muted), fontName('text', 'regular'), size, Math.min(x + (side - width) / 2, layout.left + layout.width - width), top + side + size, caption),
+        drawText(doc, fontName('text', 'regular'), size, Math.min(x + (side - width) / 2, layout.left + layout.width - width), top + side + size, caption, theme.colors.muted),
       ),
     );
   }
