@@ -30,6 +30,9 @@ interface Reference {
   finalize(): void;
 }
 
+/** zlib level for streams written as text (content streams, ToUnicode maps): see finalize. */
+const CONTENT_LEVEL = 3;
+
 /** Deflated font files, by the (cached, shared) subset bytes they were made from. */
 const DEFLATED = new WeakMap<Uint8Array, Uint8Array>();
 
@@ -79,7 +82,10 @@ function patchReferences(proto: Reference): void {
       const single = chunks.length === 1 && !this.hadText ? chunks[0]! : undefined;
       let body = single ? DEFLATED.get(single) : undefined;
       if (!body) {
-        body = deflateSync(single ?? Buffer.concat(chunks));
+        // A font file is deflated once per process (and kept): the default level. Page content
+        // is deflated for every document: level 3 takes half the time of the default and its
+        // streams come out about a tenth larger (a handout file: about 4%).
+        body = single ? deflateSync(single) : deflateSync(Buffer.concat(chunks), { level: CONTENT_LEVEL });
         if (single) DEFLATED.set(single, body);
       }
       this.buffer = [body];
