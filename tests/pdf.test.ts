@@ -14,6 +14,7 @@ import { renderFile } from '../src/render-file.js';
 import { PAPER, themeFor } from '../src/render/pdf/theme.js';
 import { VFile } from 'vfile';
 import { readPdf, structureNodes, type ReadPdf } from './helpers/pdf-read.js';
+import { decodeQr, rasterPage } from './helpers/raster.js';
 import { missingInOrder, visibleChunks } from './helpers/text.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -182,6 +183,16 @@ describe('the sample handout', () => {
     const figure = structureNodes(pdf).find((n) => n.role === 'Figure' && n.alt?.includes('QR code'));
     expect(figure?.alt).toContain(expected);
     expect(pdf.pages[0]!.text).toContain('Scan to read online');
+  });
+
+  it("draws a QR code that scans as the guide page's address, on both papers and in both print sizes", async () => {
+    const content = await loadContent(CONTENT, { cwd: ROOT });
+    const expected = new URL(`${SLUG}/`, content.config.base_url).href;
+    for (const name of ['handout.a4', 'handout.letter', 'handout-large.a4', 'handout-large.letter']) {
+      // The first page as it prints (150 dpi), decoded as a phone would, text and all around it.
+      const page = await rasterPage(path.join(out, 'pdf', `${SLUG}.en.${name}.pdf`), 1, 150);
+      expect(decodeQr(page), name).toBe(expected);
+    }
   });
 
   it('shows the title in the window, declares its language and bookmarks every heading', async () => {

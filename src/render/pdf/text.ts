@@ -126,7 +126,7 @@ const FILL_OPERATORS = new Map<string, string>();
  * (k/255 rounded to 1e-4 is within 0.013 of k on the 0–255 scale); `rg` is DeviceRGB, as pdfkit's
  * `/DeviceRGB cs … scn` is.
  */
-export function fillOperator(color: string): string {
+function fillOperator(color: string): string {
   let operator = FILL_OPERATORS.get(color);
   if (operator === undefined) {
     const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color)?.[1];
