@@ -1,12 +1,12 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import type { Image, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
-import SVGtoPDF from 'svg-to-pdfkit';
 import { imageInfo, MAX_IMAGE_PIXELS, type ImageInfo } from '../../../content/images.js';
 import { resolveContentPath } from '../../../content/paths.js';
 import { fontName } from '../fonts.js';
 import { bodyStyle } from '../inline.js';
 import { drawPreparedPng, preparePng } from '../png-cache.js';
+import { drawSvg } from '../svg-cache.js';
 import type { PdfState } from '../state.js';
 
 /**
@@ -74,7 +74,7 @@ export function drawImageFile(file: string, info: ImageInfo, alt: string, state:
       'Figure',
       () =>
         layout.tagger.mark(() => {
-          if (svg) SVGtoPDF(doc, svg, x, y, { width, height, preserveAspectRatio: 'xMinYMin meet', fontCallback: () => fontName('text', 'regular') });
+          if (svg) drawSvg(doc, svg, x, y, width, height, fontName('text', 'regular'));
           else if (!drawPreparedPng(doc, file, x, y, width, height)) doc.image(file, x, y, { width, height });
         }),
       { alt },
