@@ -2,8 +2,8 @@
  * SVG figures are converted once per process and their operators written again for the next
  * document that draws them (src/render/pdf/svg-cache.ts). What a reader sees must not depend on
  * whether a figure came from there: each kind of SVG is drawn in two documents in a row, and
- * poppler's rasters of the two must agree pixel for pixel and show the figure. Only plain vector
- * figures may be reused; one with text, a gradient, opacity or a link is converted every time.
+ * poppler's rasters of the two must agree pixel for pixel and show the figure. Only plain figures
+ * (paths and labels) may be reused; one with a gradient, opacity or a link is converted every time.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,7 +26,7 @@ const FIGURES: Record<string, { svg: string; reused: boolean }> = {
     ),
     reused: true,
   },
-  'text': { svg: svg('<text x="10" y="80" font-size="40" fill="#1a1a1a">Hip 90° bend</text>'), reused: false },
+  'a label': { svg: svg('<line x1="10" y1="100" x2="290" y2="100" stroke="#555" stroke-width="3"/><text x="10" y="80" font-size="40" fill="#1a1a1a">Hip 90° bend</text>'), reused: true },
   'a gradient': {
     svg: svg('<defs><linearGradient id="g"><stop offset="0" stop-color="#a4161a"/><stop offset="1" stop-color="#0b5394"/></linearGradient></defs><rect width="300" height="150" fill="url(#g)"/>'),
     reused: false,
@@ -53,25 +53,41 @@ const inkOf = (page: { pixels: Uint8Array }) => page.pixels.reduce((n, grey) => 
 
 describe('SVG figures drawn again from the cache', () => {
   it('finds plain vector paint, and nothing that names a resource, marks content or shows text', () => {
-    expect(isPlainPaint('q\n1 0 0 1 60 80 cm\n/DeviceRGB cs\n0 0 1 scn\n10 10 m\n20 20 l\nh\nf\n[6 3] 0 d\n2 w\n0 0 5 5 re\nS\nQ')).toBe(true);
-    for (const content of ['/Gs1 gs', 'BT /F1 12 Tf (x) Tj ET', '/Pattern cs /P1 scn', '/X1 Do', '/Sh1 sh', '/Span <</MCID 1>> BDC', '[6 3] 0 j', '[/a] 0 d']) {
-      expect(isPlainPaint(content), content).toBe(false);
+    const fonts = new Set(['F1']);
+    expect(isPlainPaint('q\n1 0 0 1 60 80 cm\n/DeviceRGB cs\n0 0 1 scn\n10 10 m\n20 20 l\nh\nf\n[6 3] 0 d\n2 w\n0 0 5 5 re\nS\nQ', fonts)).toBe(true);
+    expect(isPlainPaint('BT\n/F1 14 Tf\n1 0 0 -1 10 20 Tm\n0 Tr\n<0003> Tj\n<0004> Tj\nET', fonts)).toBe(true);
+    for (const content of ['/Gs1 gs', 'BT /F1 12 Tf (x) Tj ET', 'BT /F2 12 Tf <0001> Tj ET', 'BT /F1 12 Tf <01> Tj ET', '/Pattern cs /P1 scn', '/X1 Do', '/Sh1 sh', '/Span <</MCID 1>> BDC', '[6 3] 0 j', '[/a] 0 d']) {
+      expect(isPlainPaint(content, fonts), content).toBe(false);
     }
   });
 
   const blank = rasterOf('# Figure\n\nNo figure here.\n');
   for (const [name, figure] of Object.entries(FIGURES)) {
-    it(`draws ${name} the same in a second document${figure.reused ? ', reused' : ', converted again'}`, async () => {
+    it(`draws ${name} the same in a second document${figure.reused ? ', reused' : ', converted in each'}`, async () => {
       const file = `figure-${name.replace(/\W+/g, '-')}.svg`;
       writeFileSync(path.join(work, file), figure.svg);
       const markdown = `# Figure\n\nNo figure here.\n\n![A test figure](${file})\n`;
       const before = svgConversions();
       const first = await rasterOf(markdown);
       const second = await rasterOf(markdown);
-      expect(svgConversions() - before).toBe(figure.reused ? 1 : 2);
+      // Reused: converted once. Otherwise: once on trial (not plain), then once per document.
+      expect(svgConversions() - before).toBe(figure.reused ? 1 : 3);
       expect(Buffer.compare(Buffer.from(second.pixels), Buffer.from(first.pixels)), 'the second document looks like the first').toBe(0);
       expect(second.links, 'and links where the first does').toEqual(first.links);
       expect(inkOf(first) - inkOf(await blank), 'the figure is drawn').toBeGreaterThan(500);
     });
   }
+
+  it("writes a reused label in each document's own glyph codes: it reads the same after other text", async () => {
+    writeFileSync(path.join(work, 'label.svg'), FIGURES['a label']!.svg);
+    const texts = [];
+    for (const before of ['', 'Zebra quokka wax jumps; vexing fjord bugs!\n\n']) {
+      const file = path.join(work, `label-${texts.length}.md`);
+      writeFileSync(file, `${before}![A labelled figure](label.svg)\n`);
+      const doc = await pdfjs.getDocument({ data: new Uint8Array((await renderFile(file, { to: 'pdf', cwd: work })).data!), verbosity: 0 }).promise;
+      const content = await (await doc.getPage(1)).getTextContent();
+      texts.push(content.items.map((item) => ('str' in item ? item.str : '')).join(''));
+    }
+    for (const text of texts) expect(text.replace(/\s+/g, '')).toContain('Hip90°bend');
+  });
 });
