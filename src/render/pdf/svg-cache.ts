@@ -144,7 +144,7 @@ function templateOf(doc: PDFKit.PDFDocument, svg: string, width: number, height:
   convert(scratch, svg, width, height, font);
   const { xobjects, ext_gstates: states, patterns, annotations } = internals.page;
   if (Object.keys(xobjects).length + Object.keys(states).length + Object.keys(patterns).length + annotations.length > 0) return null;
-  // pdfkit writes each call's data and a newline: joined the same way, one write gives the same bytes.
+  // As pdfkit writes them: each call's data and a newline.
   const content = written.join('\n');
   const fonts = fontsById(internals);
   if (!isPlainPaint(content, new Set(fonts.keys()))) return null;
