@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { registerFonts } from './fonts.js';
 import { CollectedPdf } from './output.js';
-import { pdfNumber } from './text.js';
+import { addToSubset, pdfNumber, type EmbeddedFont } from './text.js';
 
 /**
  * SVG figures, converted once per process.
@@ -58,15 +58,6 @@ export function isPlainPaint(content: string, fonts: ReadonlySet<string> = new S
     }
   }
   return true;
-}
-
-/** The parts of pdfkit's embedded font a template fills in (pdfkit does not export the type). */
-interface EmbeddedFont {
-  id: string;
-  ref(): unknown;
-  subset: { includeGlyph(id: number): number; glyphs: number[] };
-  widths: number[];
-  unicode: number[][];
 }
 
 interface DocInternals {
@@ -179,16 +170,7 @@ function drawTemplate(doc: PDFKit.PDFDocument, template: Template): void {
   for (const id of template.fonts) internals.page.fonts[id] ??= fonts.get(id)!.ref();
   let out = '';
   for (const part of template.parts) {
-    if (typeof part === 'string') {
-      out += part;
-      continue;
-    }
-    // What pdfkit's `encode` does for each glyph it shapes.
-    const font = fonts.get(part.font)!;
-    const gid = font.subset.includeGlyph(part.glyph.id);
-    out += `0000${gid.toString(16)}`.slice(-4);
-    font.widths[gid] ??= part.glyph.width;
-    font.unicode[gid] ??= part.glyph.codePoints;
+    out += typeof part === 'string' ? part : addToSubset(fonts.get(part.font)!, part.glyph.id, part.glyph.width, part.glyph.codePoints);
   }
   internals.addContent(out);
 }

@@ -28,12 +28,13 @@ interface ShapedRun {
 }
 
 /** The parts of pdfkit's embedded font this module uses (pdfkit does not export the type). */
-interface EmbeddedFont {
+export interface EmbeddedFont {
   id: string;
   ref(): unknown;
   /** One word (up to and including a following space), shaped, from the process-wide cache. */
   layoutCached(text: string): ShapedRun;
-  subset: { includeGlyph(id: number): number };
+  /** fontkit's subset: `glyphs[code]` is the font's glyph id behind a subset code. */
+  subset: { includeGlyph(id: number): number; glyphs: number[] };
   /** Per document: width and Unicode of each subset glyph (for the W array and ToUnicode map). */
   widths: number[];
   unicode: number[][];
@@ -92,14 +93,22 @@ function codesOf(font: EmbeddedFont): Map<number, string> {
   return known;
 }
 
-/** The glyph's code in this document's subset, adding it (width and Unicode) on first use, as pdfkit's `encode` does. */
+/**
+ * Add a glyph to a document font's subset as pdfkit's `encode` does, recording its width (in the
+ * font's PDF units) and Unicode for the W array and ToUnicode map; its 4-digit hex code.
+ */
+export function addToSubset(font: EmbeddedFont, id: number, width: number, codePoints: number[]): string {
+  const gid = font.subset.includeGlyph(id);
+  font.widths[gid] ??= width;
+  font.unicode[gid] ??= codePoints;
+  return `0000${gid.toString(16)}`.slice(-4);
+}
+
+/** The glyph's code in this document's subset, adding it on first use (`known`: the codes so far). */
 function codeOf(font: EmbeddedFont, known: Map<number, string>, glyph: ShapedRun['glyphs'][number]): string {
   let code = known.get(glyph.id);
   if (code === undefined) {
-    const gid = font.subset.includeGlyph(glyph.id);
-    code = `0000${gid.toString(16)}`.slice(-4);
-    font.widths[gid] ??= glyph.advanceWidth * font.scale;
-    font.unicode[gid] ??= glyph.codePoints;
+    code = addToSubset(font, glyph.id, glyph.advanceWidth * font.scale, glyph.codePoints);
     known.set(glyph.id, code);
   }
   return code;
