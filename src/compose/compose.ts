@@ -8,7 +8,7 @@ import { quizVersions, type QuizVersion } from '../quiz/versions.js';
 import type { Content, GuideDoc } from '../content/model.js';
 import { markdown } from '../pipeline/processor.js';
 import { formatDate } from './dates.js';
-import { escapeDeep } from './escape.js';
+import { TemplateValues } from './values.js';
 import { pageReference } from './page-reference.js';
 import { renderPartial, renderTemplate, type MarkdownTemplate } from './templates.js';
 
@@ -80,7 +80,7 @@ export function guidePageUrl(config: Config, slug: string): string | null {
   return new URL(`${encodeURIComponent(slug)}/`, base).href;
 }
 
-/** The data every template sees. All strings are Markdown-escaped here, once. */
+/** What every template sees (its strings go into the Markdown as placeholders: see values.ts). */
 export interface TemplateExtras {
   showAnswers?: boolean;
   guideHref?: string;
@@ -95,11 +95,11 @@ export interface TemplateExtras {
   pageReferences?: boolean;
 }
 
-export function templateData({ content, guide }: ComposeInput, extra: TemplateExtras = {}) {
+export function templateData({ content, guide }: ComposeInput, values: TemplateValues, extra: TemplateExtras = {}) {
   const config: Config = content.config;
   const quiz = guide.quiz?.quiz;
   const questions = quiz ? quizData(guide, extra.version ?? quizVersions(quiz, 1, guide.slug)[0]!, extra.guideHref ?? 'index.html') : [];
-  const data = escapeDeep({
+  const data = values.hold({
     site: { title: config.title, organisation: config.organisation ?? null, base_url: config.base_url ?? null, disclaimer: config.disclaimer ?? null },
     clinic: config.clinic
       ? {
@@ -128,7 +128,7 @@ export function templateData({ content, guide }: ComposeInput, extra: TemplateEx
     questions: questions.map(({ sectionSlug: _slug, ...question }) => question),
     showAnswers: extra.showAnswers ?? false,
   });
-  // The page reference is careprint's own Markdown, added after the text values are escaped.
+  // The page reference is careprint's own Markdown, added after the text values are held.
   return {
     ...data,
     questions: data.questions.map((question, i) => {
@@ -144,9 +144,8 @@ export function templateData({ content, guide }: ComposeInput, extra: TemplateEx
  * positions). The result is the single intermediate every renderer draws from.
  */
 export function composeTree(template: MarkdownTemplate, input: ComposeInput, extra: TemplateExtras = {}): Root {
-  const text = renderTemplate(template, templateData(input, extra));
-  const file = new VFile({ path: `templates/${template}.md.hbs`, value: text });
-  const tree = markdown.runSync(markdown.parse(file), file) as Root;
+  const values = new TemplateValues();
+  const tree = parseComposed(`templates/${template}.md.hbs`, renderTemplate(template, templateData(input, values, extra)), values);
   const body = guideBody(input.guide);
   tree.children = tree.children.flatMap((node) => (node.type === 'leafDirective' && node.name === 'careprint-body' ? structuredClone(body) : [node]));
   return tree;
@@ -154,8 +153,16 @@ export function composeTree(template: MarkdownTemplate, input: ComposeInput, ext
 
 /** Plain text of a shared partial, for page furniture such as the PDF footer. */
 export function partialText(name: 'review-line' | 'disclaimer', input: ComposeInput): string {
-  const file = new VFile({ value: renderPartial(name, templateData(input)) });
-  return toString(markdown.parse(file)).replace(/\s+/g, ' ').trim();
+  const values = new TemplateValues();
+  return toString(parseComposed(undefined, renderPartial(name, templateData(input, values)), values))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Parse a template's Markdown with the one processor and put its held values in. */
+function parseComposed(path: string | undefined, text: string, values: TemplateValues): Root {
+  const file = new VFile({ path, value: text });
+  return values.fill(markdown.runSync(markdown.parse(file), file) as Root);
 }
 
 /** The site's index page: every guide with its summary, review date and topics. */
@@ -164,7 +171,8 @@ export type GuideListing = Pick<CheckedGuide, 'slug' | 'lang' | 'meta'>;
 
 /** The library index: `guides` in the primary language, each with every language it exists in (`all`). */
 export function composeIndex(content: Content, guides: readonly GuideListing[], all: readonly GuideListing[], hrefOf: (guide: GuideListing) => string): Root {
-  const data = escapeDeep({
+  const values = new TemplateValues();
+  const data = values.hold({
     site: { title: content.config.title, organisation: content.config.organisation ?? null },
     guides: guides.map((guide) => ({
       title: guide.meta.title,
@@ -175,13 +183,12 @@ export function composeIndex(content: Content, guides: readonly GuideListing[], 
       languages: all.filter((other) => other.slug === guide.slug).map((other) => other.lang),
     })),
   });
-  const file = new VFile({ path: 'templates/site-index.md.hbs', value: renderTemplate('site-index', data) });
-  return markdown.runSync(markdown.parse(file), file) as Root;
+  return parseComposed('templates/site-index.md.hbs', renderTemplate('site-index', data), values);
 }
 
 /** The site's 404 page. */
 export function composeNotFound(content: Content): Root {
-  const data = escapeDeep({ site: { title: content.config.title, organisation: content.config.organisation ?? null } });
-  const file = new VFile({ path: 'templates/not-found.md.hbs', value: renderTemplate('not-found', data) });
-  return markdown.runSync(markdown.parse(file), file) as Root;
+  const values = new TemplateValues();
+  const data = values.hold({ site: { title: content.config.title, organisation: content.config.organisation ?? null } });
+  return parseComposed('templates/not-found.md.hbs', renderTemplate('not-found', data), values);
 }

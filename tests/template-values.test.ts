@@ -1,10 +1,11 @@
 /**
- * Template values (titles, summaries, glossary terms, URLs, clinic details) are escaped before
- * they are dropped into the Markdown templates. Whatever the value — generated text full of
- * Markdown syntax, HTML, directives and autolinks — it must read back, through careprint's own
- * processor, as exactly that text, in every kind of place the templates put values, and must
- * never add a node the template did not have. (GFM turns a web or email address in plain text
- * into a link whatever its escapes — harmless, and the text still reads the same.)
+ * Template values (titles, summaries, glossary terms, URLs, clinic details) stand in a template's
+ * Markdown as placeholders and go into the parsed tree as text (src/compose/values.ts). Whatever
+ * the value — generated text full of Markdown syntax, HTML, directives, autolinks and the
+ * placeholders' own characters — it must read back, through careprint's own processor, as exactly
+ * that text, in every kind of place the templates put values, and must never add a node the
+ * template did not have. (GFM turns a web or email address in plain text into a link, in a value
+ * as in a template's own text — the text still reads the same.)
  */
 import fc from 'fast-check';
 import type { Link, Root } from 'mdast';
@@ -12,11 +13,15 @@ import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown } from '../src/compose/escape.js';
+import { oneLine, TemplateValues } from '../src/compose/values.js';
 import { markdown } from '../src/pipeline/processor.js';
 
 const parse = (text: string) => markdown.runSync(markdown.parse(new VFile({ value: text })), new VFile({ value: text })) as Root;
-const normalised = (value: string) => value.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+/** Parse `make`'s Markdown with `raw` held as a template value, and put the value in. */
+const compose = (make: (v: string) => string, raw: string) => {
+  const values = new TemplateValues();
+  return values.fill(parse(make(values.hold(raw))));
+};
 /** The structure of a tree: its node types, leaving out text and GFM's address autolinks. */
 const shape = (tree: Root) => {
   const types: string[] = [];
@@ -43,17 +48,18 @@ const syntax = [
   '*', '_', '`', '~', '|', '<', '>', '!', '[', ']', '(', ')', '{', '}', '#', '&', ':', '@', '.', '-', '+', '=', '\\', '$', '^', '"', "'",
   ' ', '  ', '\t', '\n', '\r\n', '1.', '2)', '- ', '# ', '> ', '    ', ':::', '::x', ':abbr[x]', '&amp;', '&#65;', '<b>', '<script>', '</div>',
   'www.example.org', 'https://x.org', 'a@b.org', '[^1]', '---', '===', '***', '```', '~~x~~', '| a | b |', 'x', 'word', 'é', '😀',
+  '\uE000', '\uE001', '\uE0000\uE001', '\uE0001\uE001', '7',
 ];
 const value = fc.array(fc.oneof(fc.constantFrom(...syntax), fc.string({ maxLength: 3 })), { maxLength: 12 }).map((parts) => parts.join('').replace(/\0/g, ''));
 
-describe('escaped template values', () => {
+describe('template values', () => {
   it.each(contexts)('read back as the same text, adding no node, in $name', ({ make, text }) => {
     const plain = shape(parse(make('x')));
     fc.assert(
       fc.property(value, (raw) => {
-        const v = normalised(raw);
+        const v = oneLine(raw);
         if (v === '') return;
-        const tree = parse(make(escapeMarkdown(raw)));
+        const tree = compose(make, raw);
         expect(shape(tree)).toEqual(plain);
         expect(toString(tree, { includeImageAlt: false })).toBe(text(v));
       }),
@@ -64,12 +70,39 @@ describe('escaped template values', () => {
   it('keep a URL as written in a link destination', () => {
     fc.assert(
       fc.property(value, (raw) => {
-        const v = normalised(raw);
+        const v = oneLine(raw);
         const links: Link[] = [];
-        visit(parse(`[x](<${escapeMarkdown(raw)}>)\n`), 'link', (node: Link) => void links.push(node));
+        visit(compose((u) => `[x](<${u}>)\n`, raw), 'link', (node: Link) => void links.push(node));
         expect(links.map((l) => l.url)).toEqual([v]);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('keep a value as written in a directive attribute', () => {
+    fc.assert(
+      fc.property(value, (raw) => {
+        const tree = compose((v) => `:::careprint-question{box="${v}"}\nx\n:::\n`, raw);
+        const directive = tree.children[0];
+        expect(directive?.type).toBe('containerDirective');
+        expect(directive?.type === 'containerDirective' && directive.attributes?.box).toBe(oneLine(raw));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('link a web or email address in a value, as in a template\'s own text', () => {
+    const tree = compose((v) => `Email: ${v}\n`, 'physio@riverside.example');
+    const links: Link[] = [];
+    visit(tree, 'link', (node: Link) => void links.push(node));
+    expect(links.map((l) => [l.url, toString(l)])).toEqual([['mailto:physio@riverside.example', 'physio@riverside.example']]);
+    const web: Link[] = [];
+    visit(compose((v) => `Web: ${v}\n`, 'www.riverside.example'), 'link', (node: Link) => void web.push(node));
+    expect(web.map((l) => l.url)).toEqual(['http://www.riverside.example']);
+  });
+
+  it('leave an empty value empty, so a template\'s {{#if}} sees it as absent', () => {
+    const values = new TemplateValues();
+    expect(values.hold({ a: ' \n ', b: '', c: null, d: 3, e: ['x', ''] })).toEqual({ a: '', b: '', c: null, d: 3, e: ['\uE0000\uE001', ''] });
   });
 });
