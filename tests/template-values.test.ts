@@ -13,7 +13,10 @@ import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { composeTree, isChecked } from '../src/compose/compose.js';
 import { oneLine, TemplateValues } from '../src/compose/values.js';
+import { loadContent } from '../src/content/load.js';
 import { markdown } from '../src/pipeline/processor.js';
 
 const parse = (text: string) => markdown.runSync(markdown.parse(new VFile({ value: text })), new VFile({ value: text })) as Root;
@@ -104,5 +107,23 @@ describe('template values', () => {
   it('leave an empty value empty, so a template\'s {{#if}} sees it as absent', () => {
     const values = new TemplateValues();
     expect(values.hold({ a: ' \n ', b: '', c: null, d: 3, e: ['x', ''] })).toEqual({ a: '', b: '', c: null, d: 3, e: ['\uE0000\uE001', ''] });
+  });
+
+  it('give guides of the same shape their own values, whatever was done to an earlier tree', async () => {
+    const root = path.resolve(import.meta.dirname, '..');
+    const content = await loadContent(path.join(root, 'content'), { cwd: root });
+    const guide = content.guides.filter(isChecked)[0]!;
+    const other = { ...guide, meta: { ...guide.meta, title: 'Knee <b>pain</b> *now*', summary: 'Another: guide' } };
+    // The same shape: the two handouts' Markdown differs only in the values held out of it.
+    const first = composeTree('handout', { content, guide });
+    visit(first, 'text', (node) => {
+      node.value = 'changed by a renderer';
+    });
+    const second = composeTree('handout', { content, guide: other });
+    const third = composeTree('handout', { content, guide });
+    expect(toString(second)).toContain('Knee <b>pain</b> *now*');
+    expect(toString(second)).not.toContain(guide.meta.title);
+    expect(toString(third)).toContain(guide.meta.title);
+    expect(toString(third)).not.toContain('changed by a renderer');
   });
 });

@@ -159,10 +159,26 @@ export function partialText(name: 'review-line' | 'disclaimer', input: ComposeIn
     .trim();
 }
 
-/** Parse a template's Markdown with the one processor and put its held values in. */
+/**
+ * Parsed template skeletons, by their Markdown. With its values held out, a template's Markdown
+ * depends only on the output's shape (which fields are set, how many questions, options,
+ * references or glossary terms), so guides of the same shape share one parse. micromark takes
+ * tens of microseconds per list item or directive: a guide's five skeletons took 28 ms to parse,
+ * a copy of a parsed one well under one. Bounded: the oldest is dropped past the limit.
+ */
+const SKELETONS = new Map<string, Root>();
+const MAX_SKELETONS = 256;
+
+/** Parse a template's Markdown with the one processor (or copy the parse of the same text) and put its held values in. */
 function parseComposed(path: string | undefined, text: string, values: TemplateValues): Root {
-  const file = new VFile({ path, value: text });
-  return values.fill(markdown.runSync(markdown.parse(file), file) as Root);
+  let skeleton = SKELETONS.get(text);
+  if (!skeleton) {
+    const file = new VFile({ path, value: text });
+    skeleton = markdown.runSync(markdown.parse(file), file) as Root;
+    if (SKELETONS.size >= MAX_SKELETONS) SKELETONS.delete(SKELETONS.keys().next().value!);
+    SKELETONS.set(text, skeleton);
+  }
+  return values.fill(structuredClone(skeleton));
 }
 
 /** The site's index page: every guide with its summary, review date and topics. */
