@@ -32,7 +32,6 @@ export function resolveImage(state: Pick<PdfState, 'baseDir' | 'imageRoot'>, wri
   }
 }
 
-/** Decode the tree's alpha PNGs ahead of layout (see png-cache.ts): images and exercise figures. */
 /** Each tree's image URLs: a guide's handout tree is typeset four times (two papers, two print sizes). */
 const IMAGE_URLS = new WeakMap<Root, Set<string>>();
 
@@ -50,6 +49,7 @@ function imageUrls(tree: Root): Set<string> {
   return urls;
 }
 
+/** Decode the tree's alpha PNGs ahead of layout (see png-cache.ts): images and exercise figures. */
 export async function prepareImages(tree: Root, state: Pick<PdfState, 'baseDir' | 'imageRoot'>): Promise<void> {
   for (const url of imageUrls(tree)) {
     const image = resolveImage(state, url);
