@@ -1,4 +1,4 @@
-import type { Root } from 'mdast';
+import type { Parent, Root, Text } from 'mdast';
 import { gfmAutolinkLiteralFromMarkdown } from 'mdast-util-gfm-autolink-literal';
 
 /**
@@ -19,11 +19,14 @@ const PLACEHOLDER = /\uE000(\d+)\uE001/g;
 
 /**
  * GFM's web and email address autolinks are found in the parsed tree's text (mdast's transform,
- * not micromark's syntax): run again once values are in, an address in a value is a link as it
- * was when values were escaped into the Markdown.
+ * not micromark's syntax), one text node at a time: run on each text node a value went into, an
+ * address in a value is a link as it was when values were escaped into the Markdown.
  */
-const linkAddresses = gfmAutolinkLiteralFromMarkdown().transforms?.[0] as ((tree: Root) => void) | undefined;
+const linkAddresses = gfmAutolinkLiteralFromMarkdown().transforms?.[0] as ((tree: Parent) => void) | undefined;
 if (!linkAddresses) throw new Error('careprint: mdast-util-gfm-autolink-literal no longer exposes its transform');
+
+/** Every address the transform links has `@`, `://` or `www.` (web, email, mailto: and xmpp: alike): other text is left alone. */
+const MAY_LINK = /@|:\/\/|www\./i;
 
 /** A value as the template shows it: one line (line breaks become spaces), trimmed. */
 export const oneLine = (value: string): string => value.replace(/\s*[\r\n]+\s*/g, ' ').trim();
@@ -53,22 +56,41 @@ export class TemplateValues {
 
   /** Put the values into a tree parsed from Markdown rendered with `hold`'s data (in place). */
   fill(tree: Root): Root {
-    const replace = (text: string) => (text.includes(OPEN) ? text.replace(PLACEHOLDER, (whole, n: string) => this.values[Number(n)] ?? whole) : text);
-    const visit = (node: Record<string, unknown>) => {
+    let replaced = false;
+    const replace = (text: string) => {
+      if (!text.includes(OPEN)) return text;
+      replaced = true;
+      return text.replace(PLACEHOLDER, (whole, n: string) => this.values[Number(n)] ?? whole);
+    };
+    /** Text nodes (outside links) that received a value and may now hold an address, with their parents. */
+    const toLink: Array<{ parent: Parent; node: Text }> = [];
+    const visit = (node: Record<string, unknown>, inLink: boolean) => {
+      const nodeInLink = inLink || node.type === 'link' || node.type === 'linkReference';
       for (const key in node) {
         if (key === 'position') continue;
         const item = node[key];
         if (typeof item === 'string') node[key] = replace(item);
         else if (Array.isArray(item)) {
           for (let i = 0; i < item.length; i++) {
-            if (typeof item[i] === 'string') item[i] = replace(item[i] as string);
-            else if (item[i] !== null && typeof item[i] === 'object') visit(item[i] as Record<string, unknown>);
+            const child = item[i] as unknown;
+            if (typeof child === 'string') item[i] = replace(child);
+            else if (child !== null && typeof child === 'object') {
+              replaced = false;
+              visit(child as Record<string, unknown>, nodeInLink);
+              const text = child as Text;
+              if (replaced && key === 'children' && text.type === 'text' && !nodeInLink && MAY_LINK.test(text.value)) toLink.push({ parent: node as unknown as Parent, node: text });
+            }
           }
-        } else if (item !== null && typeof item === 'object') visit(item as Record<string, unknown>);
+        } else if (item !== null && typeof item === 'object') visit(item as Record<string, unknown>, nodeInLink);
       }
     };
-    visit(tree as unknown as Record<string, unknown>);
-    linkAddresses!(tree);
+    visit(tree as unknown as Record<string, unknown>, false);
+    for (const { parent, node } of toLink) {
+      // The transform replaces within its tree's children: give it the one node, put back what it makes.
+      const wrapper = { type: 'paragraph', children: [node] } as Parent;
+      linkAddresses!(wrapper);
+      parent.children.splice(parent.children.indexOf(node as never), 1, ...(wrapper.children as never[]));
+    }
     return tree;
   }
 }
