@@ -13,9 +13,11 @@ import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeTree, isChecked } from '../src/compose/compose.js';
 import { oneLine, TemplateValues } from '../src/compose/values.js';
+import { TEMPLATES_DIR } from '../src/compose/templates-dir.js';
 import { loadContent } from '../src/content/load.js';
 import { markdown } from '../src/pipeline/processor.js';
 
@@ -125,5 +127,12 @@ describe('template values', () => {
     expect(toString(second)).not.toContain(guide.meta.title);
     expect(toString(third)).toContain(guide.meta.title);
     expect(toString(third)).not.toContain('changed by a renderer');
+  });
+
+  it("never meet a placeholder's characters in careprint's own templates (they are reserved)", () => {
+    const files = readdirSync(TEMPLATES_DIR, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.md.hbs'));
+    expect(files.length).toBeGreaterThan(5);
+    const using = files.filter((name) => /[\uE000\uE001]/.test(readFileSync(path.join(TEMPLATES_DIR, name), 'utf8')));
+    expect(using).toEqual([]);
   });
 });
