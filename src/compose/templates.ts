@@ -13,8 +13,8 @@ export type MarkdownTemplate = 'handout' | 'guide-page' | 'quiz-sheet' | 'quiz-k
  * `templates/partials/*.md.hbs`, so the handout, the quiz sheet and the web page share the title
  * block, review line and disclaimer text. Templates compile with `strict` (a misspelt field
  * throws rather than printing nothing) and without HTML escaping: their output is Markdown, and
- * the data is Markdown-escaped before it reaches them (see escape.ts). Prototype access stays
- * off (Handlebars' default since 4.6).
+ * the data's strings reach them as placeholders, their values going into the parsed tree as
+ * text (see values.ts). Prototype access stays off (Handlebars' default since 4.6).
  */
 function createEnvironment() {
   const env = Handlebars.create();
