@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
-import yazl from 'yazl';
+import type * as YazlModule from 'yazl';
 import type { Manifest } from './plan.js';
 import { fileIn } from './write.js';
 
@@ -16,6 +16,9 @@ import { fileIn } from './write.js';
  * natively, an order of magnitude faster, and a release zip is over a hundred megabytes. yazl
  * calls `unsigned(buffer, previous)` on the module it requires, so that one function is swapped.
  */
+/** Required, not imported: Node does not scan a required CommonJS module's source for exports (see svg-cache.ts). */
+const yazl = createRequire(import.meta.url)('yazl') as typeof YazlModule;
+
 function useNativeCrc32(): void {
   const fromYazl = createRequire(createRequire(import.meta.url).resolve('yazl'));
   const bufferCrc32 = fromYazl('buffer-crc32') as { unsigned: (buffer: Buffer, previous?: number) => number };
@@ -62,7 +65,7 @@ export function zipStream(entries: ReadonlyArray<{ path: string; file: string }>
     const compress = !/\.(pdf|woff2|png|jpe?g|zip)$/i.test(entry.path);
     // Each file is read when the zip reaches it, in one synchronous read: thousands of small
     // files streamed one by one spent most of the time waiting on file-system round trips.
-    const options = { mtime, mode: 0o100644, compress, forceDosTimestamp: true, size: statSync(entry.file).size } as yazl.Options & { forceDosTimestamp: boolean; size: number };
+    const options = { mtime, mode: 0o100644, compress, forceDosTimestamp: true, size: statSync(entry.file).size } as YazlModule.Options & { forceDosTimestamp: boolean; size: number };
     zip.addReadStreamLazy(entry.path, options, (done) => {
       try {
         done(null, onceStream(readFileSync(entry.file)));

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
-import SVGtoPDF from 'svg-to-pdfkit';
+import { createRequire } from 'node:module';
+import type SVGtoPDFFunction from 'svg-to-pdfkit';
 import { registerFonts } from './fonts.js';
 import { CollectedPdf } from './output.js';
 import { addToSubset, pdfNumber, type EmbeddedFont } from './text.js';
+
+/**
+ * svg-to-pdfkit is one 125 KB CommonJS file. Imported from ESM, Node first scans its source for
+ * named exports, and in a worker running V8 single-threaded that scan took about a quarter of a
+ * second of the worker's start (required, it is not scanned).
+ */
+const SVGtoPDF = createRequire(import.meta.url)('svg-to-pdfkit') as typeof SVGtoPDFFunction;
 
 /**
  * SVG figures, converted once per process.
