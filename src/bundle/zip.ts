@@ -10,17 +10,18 @@ import type * as YazlModule from 'yazl';
 import type { Manifest } from './plan.js';
 import { fileIn } from './write.js';
 
+const require = createRequire(import.meta.url);
+/** Required, not imported: Node does not scan a required CommonJS module's source for exports (see svg-cache.ts). */
+const yazl = require('yazl') as typeof YazlModule;
+
 /**
  * yazl checksums every byte it zips with buffer-crc32, a JavaScript table loop; Node's own
  * zlib.crc32 computes the same CRC-32 (same polynomial, same chaining from a previous value)
  * natively, an order of magnitude faster, and a release zip is over a hundred megabytes. yazl
  * calls `unsigned(buffer, previous)` on the module it requires, so that one function is swapped.
  */
-/** Required, not imported: Node does not scan a required CommonJS module's source for exports (see svg-cache.ts). */
-const yazl = createRequire(import.meta.url)('yazl') as typeof YazlModule;
-
 function useNativeCrc32(): void {
-  const fromYazl = createRequire(createRequire(import.meta.url).resolve('yazl'));
+  const fromYazl = createRequire(require.resolve('yazl'));
   const bufferCrc32 = fromYazl('buffer-crc32') as { unsigned: (buffer: Buffer, previous?: number) => number };
   bufferCrc32.unsigned = (buffer, previous) => crc32(buffer, previous ?? 0);
 }

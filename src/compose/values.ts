@@ -56,12 +56,7 @@ export class TemplateValues {
 
   /** Put the values into a tree parsed from Markdown rendered with `hold`'s data (in place). */
   fill(tree: Root): Root {
-    let replaced = false;
-    const replace = (text: string) => {
-      if (!text.includes(OPEN)) return text;
-      replaced = true;
-      return text.replace(PLACEHOLDER, (whole, n: string) => this.values[Number(n)] ?? whole);
-    };
+    const replace = (text: string) => (text.includes(OPEN) ? text.replace(PLACEHOLDER, (whole, n: string) => this.values[Number(n)] ?? whole) : text);
     /** Text nodes (outside links) that received a value and may now hold an address, with their parents. */
     const toLink: Array<{ parent: Parent; node: Text }> = [];
     const visit = (node: Record<string, unknown>, inLink: boolean) => {
@@ -75,10 +70,10 @@ export class TemplateValues {
             const child = item[i] as unknown;
             if (typeof child === 'string') item[i] = replace(child);
             else if (child !== null && typeof child === 'object') {
-              replaced = false;
-              visit(child as Record<string, unknown>, nodeInLink);
               const text = child as Text;
-              if (replaced && key === 'children' && text.type === 'text' && !nodeInLink && MAY_LINK.test(text.value)) toLink.push({ parent: node as unknown as Parent, node: text });
+              const receivesValue = key === 'children' && text.type === 'text' && !nodeInLink && text.value.includes(OPEN);
+              visit(child as Record<string, unknown>, nodeInLink);
+              if (receivesValue && MAY_LINK.test(text.value)) toLink.push({ parent: node as unknown as Parent, node: text });
             }
           }
         } else if (item !== null && typeof item === 'object') visit(item as Record<string, unknown>, nodeInLink);
