@@ -5,8 +5,11 @@
  * another date, which would quietly break reproducibility.
  */
 
-/** The last second every output can hold: a zip's DOS date field ends in 2107 (PDF dates in 9999). */
-const LATEST = Date.UTC(2107, 11, 31, 23, 59, 58) / 1000;
+/**
+ * The last second every output can hold: the release zip's writer (fflate) stores DOS dates up to
+ * 2099 (the field itself ends in 2107; PDF dates in 9999).
+ */
+const LATEST = Date.UTC(2099, 11, 31, 23, 59, 58) / 1000;
 
 export class SourceDateError extends Error {
   override name = 'SourceDateError';
@@ -16,7 +19,7 @@ export function sourceDateFromEnv(env: NodeJS.ProcessEnv = process.env): Date | 
   const value = env.SOURCE_DATE_EPOCH;
   if (value === undefined || value === '') return undefined;
   if (!/^\d+$/.test(value) || Number(value) > LATEST) {
-    throw new SourceDateError(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, up to ${LATEST} (the end of 2107); got "${value}"`);
+    throw new SourceDateError(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, up to ${LATEST} (the end of 2099); got "${value}"`);
   }
   return new Date(Number(value) * 1000);
 }

@@ -316,12 +316,21 @@ describe('atomic dist/', () => {
     expect(readdirSync(path.dirname(dist))).toEqual(['dist']);
   });
 
-  it.each(['yesterday', '1.5', '-5', '99999999999999'])('refuses SOURCE_DATE_EPOCH=%s (exit 2, naming it) instead of ignoring it, and writes nothing', async (value) => {
+  it.each(['yesterday', '1.5', '-5', '4102444799', '99999999999999'])('refuses SOURCE_DATE_EPOCH=%s (exit 2, naming it) instead of ignoring it, and writes nothing', async (value) => {
     const out = path.join(work, `sde-${value}`);
     const result = await careprint(['build', 'content', '--out', out, '--quiet'], { SOURCE_DATE_EPOCH: value });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, up to 4354819198 (the end of 2107); got "${value}"`);
+    expect(result.stderr).toContain(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, up to 4102444798 (the end of 2099); got "${value}"`);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('accepts SOURCE_DATE_EPOCH up to the last second of 2099, and every zip entry carries it', async () => {
+    const out = path.join(work, 'sde-last');
+    const result = await careprint(['build', 'content', '--out', out, '--quiet', '--no-cache'], { SOURCE_DATE_EPOCH: '4102444798' });
+    expect(result.code, result.stderr).toBe(0);
+    const lines = execFileSync('zipinfo', ['-T', path.join(out, 'careprint-1.0.0.zip')], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('-'));
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) expect(line).toMatch(/ 20991231\.235958 /);
   });
 
   it('refuses a stall limit that is not a positive number of seconds', async () => {

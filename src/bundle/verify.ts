@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ManifestSchema, type Manifest } from './plan.js';
 import { fileIn } from './write.js';
-import { bundleZipParts, streamSha256, zipName, zipStream } from './zip.js';
+import { bundleZipParts, streamSha256, zipName, zipSha256 } from './zip.js';
 
 export interface VerifyResult {
   ok: boolean;
@@ -93,7 +93,8 @@ export async function verifyBundle(dist: string): Promise<VerifyResult> {
     else {
       const { entries, date } = bundleZipParts(dist, manifest);
       try {
-        const [expected, actual] = await Promise.all([streamSha256(zipStream(entries, date)), streamSha256(createReadStream(zipPath))]);
+        const expected = zipSha256(entries, date);
+        const actual = await streamSha256(createReadStream(zipPath));
         zip = expected === actual ? 'match' : 'altered';
       } catch {
         // Not a readable file (a folder, say): not the release zip either.
