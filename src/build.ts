@@ -6,6 +6,7 @@ import type { VFile } from 'vfile';
 import type { BuildClock } from './bundle/artifacts.js';
 import { RenderCache, digestOf, filesUnder, sha256, toolchainDigest } from './bundle/cache.js';
 import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bundle/guide-task.js';
+import type { ShapedWords } from './render/pdf/fonts.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
 import { DEFAULT_STALL_SECONDS, stallGuard } from './bundle/stall.js';
 import { AtomicWriter, assertReplaceable, fileIn } from './bundle/write.js';
@@ -162,6 +163,8 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   // part of every output name and URL: two guides with the same files differ.
   const renderKey = (slug: string) => digestOf({ shared, slug, guide: folderDigest.get(slug), extra });
   const checkKey = (slug: string) => digestOf({ ...checkBase, slug, guide: folderDigest.get(slug) });
+  // Words shaped by the fonts depend only on careprint, its dependencies (the fonts among them) and the word.
+  const shapingKey = digestOf({ toolchain, careprint: VERSION, record: 'shaping' });
   phase('read and digest');
 
   await assertReplaceable(out, [
@@ -211,6 +214,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
           sourceDate: clock.sourceDate?.getTime() ?? null,
           site: { css: site.css, quizJs: site.quizJs },
           options: artifactOptions,
+          shapingKey: cache ? shapingKey : null,
         };
       }
       if (!hitCheck || render) tasks.push({ contentDir: root, cwd, slug, check: hitCheck ? undefined : { today, strict }, render });
@@ -228,6 +232,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     if (tasks.length > 0) runner ??= startRunner(tasks.length, options.jobs ?? availableParallelism());
     if (runner && runner.workers > 0 && runner.spareCores > 0) preloadSitePages();
     const results = runner ? await guard.watch(runner.run(tasks, onDone)) : [];
+    const shaped: ShapedWords[] = [];
     await runner?.close();
     runner = undefined;
     for (const result of results) {
@@ -240,6 +245,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
         entries.push(...result.entries);
         rendered += 1;
       }
+      if (result.shaped) shaped.push(result.shaped);
     }
     phase('check and render');
 
@@ -298,6 +304,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     await writer.commit();
     phase('commit');
     // Only after a finished build: what it used is marked, and nothing here can fail it.
+    if (cache && shaped.length > 0) await keepShapedWords(cache, shapingKey, shaped);
     await cache?.prune();
     return {
       ok: true,
@@ -311,6 +318,34 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     await writer.abort();
     throw error;
   }
+}
+
+/**
+ * How many shaped words the cache keeps: every process that renders reads them all at its start
+ * (about 5 ms per thousand words), and a library's vocabulary is a few thousand words per face.
+ */
+const MAX_KEPT_WORDS = 30_000;
+
+/** Add the words this build shaped to the cache's record (at most MAX_KEPT_WORDS; the newest win). */
+async function keepShapedWords(cache: RenderCache, key: string, batches: ShapedWords[]): Promise<void> {
+  const kept: ShapedWords = Object.create(null) as ShapedWords;
+  let count = 0;
+  const add = (words: ShapedWords) => {
+    for (const [face, runs] of Object.entries(words)) {
+      if (typeof runs !== 'object' || runs === null) continue;
+      const into = (kept[face] ??= Object.create(null) as ShapedWords[string]);
+      for (const [word, run] of Object.entries(runs)) {
+        if (count >= MAX_KEPT_WORDS) return;
+        if (word in into) continue;
+        into[word] = run;
+        count += 1;
+      }
+    }
+  };
+  for (const words of batches) add(words);
+  const earlier = cache.readShaping(key);
+  if (earlier) add(earlier);
+  await cache.writeShaping(key, kept);
 }
 
 interface Runner {

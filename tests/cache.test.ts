@@ -3,6 +3,7 @@
  * guide re-renders that guide only; a corrupt cache entry is caught by its digest and rebuilt;
  * worker processes give the same bytes as one process.
  */
+import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,5 +183,64 @@ describe('parallel builds', () => {
     expect(two.stats.rendered).toBe(3);
     expect(JSON.stringify(two.manifest)).toBe(JSON.stringify(one.manifest));
     expect(readFileSync(path.join(work, 'two/careprint-1.0.0.zip')).equals(readFileSync(path.join(work, 'one/careprint-1.0.0.zip')))).toBe(true);
+  });
+});
+
+describe('words shaped by earlier builds', () => {
+  // Its own cache, so the other tests' edits do not matter: each build below renders every guide
+  // in a fresh worker process, which reads the record of shaped words the builds before it kept.
+  const shapingCache = path.join(work, 'shaping-cache');
+  const record = () => files(path.join(shapingCache, 'shaping')).filter((f) => f.endsWith('.json'));
+  const forgetOutputs = () => {
+    for (const kind of ['guides', 'checks', 'zips']) rmSync(path.join(shapingCache, kind), { recursive: true, force: true });
+  };
+  const same = (a: string, b: string) => {
+    expect(readFileSync(path.join(work, a, 'manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, b, 'manifest.json'), 'utf8'));
+    expect(readFileSync(path.join(work, a, 'careprint-1.0.0.zip')).equals(readFileSync(path.join(work, b, 'careprint-1.0.0.zip')))).toBe(true);
+  };
+  /** The record's JSON, changed by `edit` and sealed again (its sha256, a line break, the JSON), as a build would write it. */
+  const rewriteRecord = (edit: (words: Record<string, Record<string, [number[], number[], number[][], number[], number]>>) => void) => {
+    const [file] = record();
+    const text = readFileSync(file!, 'utf8');
+    const words = JSON.parse(text.slice(text.indexOf('\n') + 1)) as Parameters<typeof edit>[0];
+    edit(words);
+    const json = JSON.stringify(words);
+    writeFileSync(file!, `${createHash('sha256').update(json).digest('hex')}\n${json}`);
+  };
+
+  it('keeps the words a build shaped, and a build that starts from them makes the same bytes as one without any cache', async () => {
+    await run('shaping-first', { cache: shapingCache });
+    expect(record()).toHaveLength(1);
+    const words = readFileSync(record()[0]!, 'utf8');
+    expect(words).toContain('"text-regular"');
+    await run('shaping-none', { cache: false });
+    forgetOutputs();
+    const warm = await run('shaping-warm', { cache: shapingCache });
+    expect(warm.stats).toMatchObject({ rendered: 3, cached: 0 });
+    same('shaping-warm', 'shaping-none');
+  });
+
+  it('really draws from the record: a stored advance changed (and sealed again) moves the text', async () => {
+    rewriteRecord((words) => {
+      for (const run of Object.values(words['text-regular']!)) run[3][0] = run[3][0]! + 100;
+    });
+    forgetOutputs();
+    await run('shaping-altered', { cache: shapingCache });
+    const handout = 'pdf/iliopsoas-pain-running.en.handout.a4.pdf';
+    expect(readFileSync(path.join(work, 'shaping-altered', handout)).equals(readFileSync(path.join(work, 'shaping-none', handout)))).toBe(false);
+  });
+
+  it('ignores a record that does not match its seal, or whose entries are not shaped words, and shapes afresh', async () => {
+    const [file] = record();
+    writeFileSync(file!, readFileSync(file!, 'utf8').replace('"text-regular"', '"text-regular" '));
+    forgetOutputs();
+    await run('shaping-damaged', { cache: shapingCache });
+    same('shaping-damaged', 'shaping-none');
+    rewriteRecord((words) => {
+      for (const run of Object.values(words['text-regular']!)) (run as unknown[])[3] = 'not positions';
+    });
+    forgetOutputs();
+    await run('shaping-malformed', { cache: shapingCache });
+    same('shaping-malformed', 'shaping-none');
   });
 });

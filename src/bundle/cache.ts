@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { ShapedWords } from '../render/pdf/fonts.js';
 import { ManifestEntrySchema, type ManifestEntry } from './plan.js';
 import { fileIn, linkOrCopy } from './write.js';
 import { streamSha256 } from './zip.js';
@@ -64,7 +65,7 @@ export const digestOf = (value: unknown) => createHash('sha256').update(JSON.str
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /**
- * The build cache: rendered guide outputs, guide check results and release zips, each keyed by
+ * The build cache: rendered guide outputs, guide check results, words the fonts shaped and release zips, each keyed by
  * the digest of everything it is made from. An output entry is a folder of files plus an index
  * with their checksums: a corrupt or truncated file fails its checksum and the entry counts as a
  * miss, so it is rebuilt, never shipped. Files are hard-linked into dist/ and back, so a cached
@@ -174,8 +175,17 @@ export class RenderCache {
 
   /** A cached check result (plain data, as written by this careprint: the key covers its code), or undefined. */
   readCheck<T>(key: string): T | undefined {
+    return this.readRecord<T>('checks', key);
+  }
+
+  /** Words shaped by earlier builds (see render/pdf/fonts.ts), or undefined. */
+  readShaping(key: string): ShapedWords | undefined {
+    return this.readRecord<ShapedWords>('shaping', key);
+  }
+
+  private readRecord<T>(kind: string, key: string): T | undefined {
     try {
-      const file = this.jsonFile('checks', key);
+      const file = this.jsonFile(kind, key);
       const value = (unseal(readFileSync(file, 'utf8')) ?? undefined) as T | undefined;
       if (value !== undefined) markUsed(file);
       return value;
@@ -185,7 +195,8 @@ export class RenderCache {
   }
 
   /**
-   * Remove what no build has used for `maxAgeDays`: guide entries and check results (each edit
+   * Remove what no build has used for `maxAgeDays`: guide entries, check results and shaped-word
+   * records (a new careprint or font starts a new record; each edit
    * of a guide leaves its old entry behind, so a cache would otherwise only grow), and staging
    * folders a killed build left. Using an entry marks it (its record's modification time), so a
    * build never loses what it or a build beside it is using; by age rather than "not used by this
@@ -219,10 +230,12 @@ export class RenderCache {
         else await removeIfOld(path.join(entry, 'index.json'), entry);
       }
     }
-    for (const shard of listDir(path.join(this.dir, 'checks'))) {
-      for (const name of listDir(path.join(this.dir, 'checks', shard))) {
-        const file = path.join(this.dir, 'checks', shard, name);
-        await removeIfOld(file, file, name.includes('.tmp-') ? now - DAY : cutoff);
+    for (const kind of ['checks', 'shaping']) {
+      for (const shard of listDir(path.join(this.dir, kind))) {
+        for (const name of listDir(path.join(this.dir, kind, shard))) {
+          const file = path.join(this.dir, kind, shard, name);
+          await removeIfOld(file, file, name.includes('.tmp-') ? now - DAY : cutoff);
+        }
       }
     }
     try {
@@ -236,7 +249,15 @@ export class RenderCache {
   }
 
   async writeCheck(key: string, value: unknown): Promise<void> {
-    const file = this.jsonFile('checks', key);
+    await this.writeRecord('checks', key, value);
+  }
+
+  async writeShaping(key: string, words: ShapedWords): Promise<void> {
+    await this.writeRecord('shaping', key, words);
+  }
+
+  private async writeRecord(kind: string, key: string, value: unknown): Promise<void> {
+    const file = this.jsonFile(kind, key);
     const tmp = `${file}.tmp-${process.pid}`;
     try {
       await mkdir(path.dirname(file), { recursive: true });

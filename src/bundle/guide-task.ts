@@ -8,6 +8,7 @@ import { toWire, wireErrors, type WireFile } from '../diagnostics/wire.js';
 import { RULES } from '../pipeline/rules/index.js';
 import { schemeOf, splitTarget } from '../pipeline/rules/links.js';
 import { loadFonts } from '../fonts/index.js';
+import { addShapedWords, takeShapedWords, type ShapedWords } from '../render/pdf/fonts.js';
 import { guideArtifacts, type ArtifactOptions } from './artifacts.js';
 import { RenderCache, sha256 } from './cache.js';
 import type { ManifestEntry } from './plan.js';
@@ -46,6 +47,8 @@ export interface GuideTask {
         sourceDate: number | null;
         site: { css: string; quizJs: string };
         options: ArtifactOptions;
+        /** The cache record of words shaped by earlier builds (read once per process), if any. */
+        shapingKey: string | null;
       }
     | undefined;
 }
@@ -55,6 +58,8 @@ export interface GuideTaskResult {
   check?: GuideCheck | undefined;
   /** Manifest entries of the rendered files; absent when nothing was rendered. */
   entries?: ManifestEntry[] | undefined;
+  /** Words this process shaped for the first time (for the build to keep), if any. */
+  shaped?: ShapedWords | undefined;
 }
 
 const isInsideFolder = (folder: string, file: string) => file === folder || file.startsWith(folder + path.sep);
@@ -134,6 +139,7 @@ export async function runGuideTask(task: GuideTask, cancelled: () => boolean = (
   const render = task.render;
   if (!render || (check && check.errors > 0)) return { slug: task.slug, check };
   content ??= await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug });
+  if (render.cacheDir && render.shapingKey) loadShapedWords(render.cacheDir, render.shapingKey);
   const clock = { sourceDate: render.sourceDate === null ? undefined : new Date(render.sourceDate) };
   const entries: ManifestEntry[] = [];
   const cache = render.cacheDir ? new RenderCache(render.cacheDir) : undefined;
@@ -165,7 +171,23 @@ export async function runGuideTask(task: GuideTask, cancelled: () => boolean = (
   await Promise.all(writes);
   beforeWrite();
   await staged?.commit();
-  return { slug: task.slug, check, entries };
+  return { slug: task.slug, check, entries, shaped: render.cacheDir && render.shapingKey ? takeShapedWords() : undefined };
+}
+
+/** The shaping record this process has read (by cache folder and key). */
+let shapingRead: string | undefined;
+
+/**
+ * Start from the words earlier builds shaped: shaping a library's vocabulary word by word is about
+ * a fifth of a fresh process's first guide. Read once per process; a missing or damaged record
+ * (its seal does not match) only means shaping afresh.
+ */
+function loadShapedWords(cacheDir: string, key: string): void {
+  const id = `${cacheDir}\0${key}`;
+  if (shapingRead === id) return;
+  shapingRead = id;
+  const words = new RenderCache(cacheDir).readShaping(key);
+  if (words) addShapedWords(words);
 }
 
 /**

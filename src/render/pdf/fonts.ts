@@ -19,8 +19,97 @@ function shapingCache(name: string): Record<string, unknown> {
   if (!cache || (++shapingLookups % SIZE_CHECK_EVERY === 0 && Object.keys(cache).length > MAX_SHAPED_WORDS)) {
     cache = Object.create(null) as Record<string, unknown>;
     SHAPING_CACHES.set(name, cache);
+    KEPT.delete(name);
   }
   return cache;
+}
+
+/**
+ * A shaped word as kept between processes (the build cache's "shaping" record): glyph ids, their
+ * advance widths (font units) and code points, each glyph's position (x advance, y advance,
+ * x offset, y offset and advance width, in pdfkit's scaled units) flattened, and the run's advance
+ * width. Rebuilt, it is what pdfkit's layout cache holds for the word (the parts pdfkit and
+ * careprint read), so a document drawn from it is byte-identical to one drawn from fresh shaping.
+ */
+export type StoredRun = [ids: number[], widths: number[], codePoints: number[][], positions: number[], advance: number];
+/** Shaped words by face name ("text-regular") and word. */
+export type ShapedWords = Record<string, Record<string, StoredRun>>;
+
+interface LiveRun {
+  glyphs: Array<{ id: number; advanceWidth: number; codePoints: number[] }>;
+  positions: Array<{ xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }>;
+  advanceWidth: number;
+}
+
+/** Words already kept (loaded from, or handed out for, the record), per face: not handed out again. */
+const KEPT = new Map<string, Set<string>>();
+
+function keptOf(face: string): Set<string> {
+  let kept = KEPT.get(face);
+  if (!kept) {
+    kept = new Set();
+    KEPT.set(face, kept);
+  }
+  return kept;
+}
+
+const isNumbers = (value: unknown, length?: number): value is number[] =>
+  Array.isArray(value) && (length === undefined || value.length === length) && value.every((n) => typeof n === 'number' && Number.isFinite(n));
+
+/** A stored run rebuilt, or undefined when it is not one (a record from elsewhere is never trusted to be well formed). */
+function rebuild(stored: unknown): LiveRun | undefined {
+  if (!Array.isArray(stored) || stored.length !== 5) return undefined;
+  const [ids, widths, codePoints, positions, advance] = stored as unknown[];
+  if (!isNumbers(ids) || !isNumbers(widths, ids.length) || !isNumbers(positions, ids.length * 5) || typeof advance !== 'number') return undefined;
+  if (!Array.isArray(codePoints) || codePoints.length !== ids.length || !codePoints.every((c) => isNumbers(c))) return undefined;
+  return {
+    glyphs: ids.map((id, i) => ({ id, advanceWidth: widths[i]!, codePoints: codePoints[i] as number[] })),
+    positions: ids.map((_, i) => ({
+      xAdvance: positions[i * 5]!,
+      yAdvance: positions[i * 5 + 1]!,
+      xOffset: positions[i * 5 + 2]!,
+      yOffset: positions[i * 5 + 3]!,
+      advanceWidth: positions[i * 5 + 4]!,
+    })),
+    advanceWidth: advance,
+  };
+}
+
+/**
+ * Fill the shaping caches from a record of words shaped by an earlier process (fontkit's shaping
+ * of a library's vocabulary is a fifth of rendering a guide in a fresh process). Words already
+ * shaped here are kept; malformed entries are skipped.
+ */
+export function addShapedWords(words: ShapedWords): void {
+  for (const [face, runs] of Object.entries(words)) {
+    if (typeof runs !== 'object' || runs === null) continue;
+    const cache = shapingCache(face);
+    const kept = keptOf(face);
+    for (const [word, stored] of Object.entries(runs)) {
+      if (word in cache) continue;
+      const run = rebuild(stored);
+      if (!run) continue;
+      cache[word] = run;
+      kept.add(word);
+    }
+  }
+}
+
+/** The words shaped in this process since the last call (and not loaded), to keep for later processes. */
+export function takeShapedWords(): ShapedWords | undefined {
+  let found: ShapedWords | undefined;
+  for (const [face, cache] of SHAPING_CACHES) {
+    const kept = keptOf(face);
+    for (const word in cache) {
+      if (kept.has(word)) continue;
+      kept.add(word);
+      const run = cache[word] as LiveRun;
+      const positions: number[] = [];
+      for (const p of run.positions) positions.push(p.xAdvance, p.yAdvance, p.xOffset, p.yOffset, p.advanceWidth);
+      ((found ??= {})[face] ??= {})[word] = [run.glyphs.map((g) => g.id), run.glyphs.map((g) => g.advanceWidth), run.glyphs.map((g) => [...g.codePoints]), positions, run.advanceWidth];
+    }
+  }
+  return found;
 }
 
 /**
