@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { BuildClock } from './bundle/artifacts.js';
-import { RenderCache, digestOf, filesUnder, sha256, toolchainDigest } from './bundle/cache.js';
+import { RenderCache, codeDigest, digestOf, filesUnder, sha256, toolchainDigest } from './bundle/cache.js';
 import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bundle/guide-task.js';
 import type { ShapedWords } from './render/pdf/fonts.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
@@ -163,8 +163,9 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   // part of every output name and URL: two guides with the same files differ.
   const renderKey = (slug: string) => digestOf({ shared, slug, guide: folderDigest.get(slug), extra });
   const checkKey = (slug: string) => digestOf({ ...checkBase, slug, guide: folderDigest.get(slug) });
-  // Words shaped by the fonts depend only on careprint, its dependencies (the fonts among them) and the word.
-  const shapingKey = digestOf({ toolchain, careprint: VERSION, record: 'shaping' });
+  // How the fonts shape a word depends only on careprint's code and dependencies (the fonts among
+  // them) and the word, not on the templates: a template edit keeps the record.
+  const shapingKey = digestOf({ code: codeDigest(), careprint: VERSION, record: 'shaping' });
   phase('read and digest');
 
   await assertReplaceable(out, [

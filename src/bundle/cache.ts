@@ -43,21 +43,31 @@ function unseal(text: string): unknown {
 /** An entry's file list: paths are joined onto dist/, so they are checked as a manifest's are. */
 const EntryIndexSchema = z.array(ManifestEntrySchema);
 
+let code: string | undefined;
 let toolchain: string | undefined;
 
+function digestFiles(files: string[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(path.relative(PACKAGE_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
 /**
- * Everything besides the content that shapes an output: careprint's own code and templates and
- * the exact dependency tree (package-lock.json, which pins the fonts too). A change to any of
- * them invalidates every cache entry; digests, not timestamps, so a checkout or copy is no change.
+ * careprint's own code and the exact dependency tree (package-lock.json, which pins the fonts
+ * too): what decides how a word is shaped, whatever the templates say.
+ */
+export function codeDigest(): string {
+  code ??= digestFiles([...filesUnder(path.join(PACKAGE_ROOT, 'src')), path.join(PACKAGE_ROOT, 'package-lock.json')]);
+  return code;
+}
+
+/**
+ * Everything besides the content that shapes an output: careprint's code and dependencies
+ * (codeDigest) and its templates. A change to any of them invalidates every cache entry; digests,
+ * not timestamps, so a checkout or copy is no change.
  */
 export function toolchainDigest(): string {
-  if (!toolchain) {
-    const hash = createHash('sha256');
-    for (const file of [...filesUnder(path.join(PACKAGE_ROOT, 'src')), ...filesUnder(path.join(PACKAGE_ROOT, 'templates')), path.join(PACKAGE_ROOT, 'package-lock.json')]) {
-      hash.update(path.relative(PACKAGE_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-    }
-    toolchain = hash.digest('hex');
-  }
+  toolchain ??= createHash('sha256').update(codeDigest()).update('\0').update(digestFiles(filesUnder(path.join(PACKAGE_ROOT, 'templates')))).digest('hex');
   return toolchain;
 }
 
