@@ -75,11 +75,11 @@ export const digestOf = (value: unknown) => createHash('sha256').update(JSON.str
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /**
- * The build cache: rendered guide outputs, guide check results, words the fonts shaped and release zips, each keyed by
- * the digest of everything it is made from. An output entry is a folder of files plus an index
- * with their checksums: a corrupt or truncated file fails its checksum and the entry counts as a
- * miss, so it is rebuilt, never shipped. Files are hard-linked into dist/ and back, so a cached
- * build copies nothing.
+ * The build cache: rendered guide outputs, guide check results, words the fonts shaped and
+ * release zips, each keyed by the digest of everything it is made from. An output entry is a
+ * folder of files plus an index with their checksums: a corrupt or truncated file fails its
+ * checksum and the entry counts as a miss, so it is rebuilt, never shipped. Files are hard-linked
+ * into dist/ and back, so a cached build copies nothing.
  */
 export class RenderCache {
   constructor(readonly dir: string) {}
@@ -206,9 +206,9 @@ export class RenderCache {
 
   /**
    * Remove what no build has used for `maxAgeDays`: guide entries, check results and shaped-word
-   * records (a new careprint or font starts a new record; each edit
-   * of a guide leaves its old entry behind, so a cache would otherwise only grow), and staging
-   * folders a killed build left. Using an entry marks it (its record's modification time), so a
+   * records (each edit of a guide leaves its old entry behind, and each new careprint or
+   * dependency tree a new record, so a cache would otherwise only grow), and staging folders a
+   * killed build left. Using an entry marks it (its record's modification time), so a
    * build never loses what it or a build beside it is using; by age rather than "not used by this
    * build", so builds with other options or shards can share one cache. Run at most once a day.
    */
