@@ -76,9 +76,9 @@ function rebuild(stored: unknown): LiveRun | undefined {
 }
 
 /**
- * Fill the shaping caches from a record of words shaped by an earlier process (fontkit's shaping
- * of a library's vocabulary is a fifth of rendering a guide in a fresh process). Words already
- * shaped here are kept; malformed entries are skipped.
+ * Fill the shaping caches from a record of words shaped by an earlier process (fontkit shaping a
+ * library's vocabulary word by word is an eighth to a sixth of a fresh process's first guide).
+ * Words already shaped here are kept; malformed entries are skipped.
  */
 export function addShapedWords(words: ShapedWords): void {
   for (const [face, runs] of Object.entries(words)) {
