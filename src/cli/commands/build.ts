@@ -63,7 +63,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     writeSync(2, `${clearLine()}careprint build: ${error.message}\n`);
     process.exit(EXIT.usage);
   }
-  printDiagnostics(result.check.files, values.format as Format);
+  await printDiagnostics(result.check.files, values.format as Format);
   if (!result.ok) {
     process.stderr.write(`careprint build: ${result.check.errors} error(s); nothing was written (${values.out} is unchanged)\n`);
     return EXIT.contentErrors;

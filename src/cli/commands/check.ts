@@ -21,7 +21,7 @@ export function parseCheckArgs(argv: string[]): CheckCommandOptions {
 }
 
 /** Print diagnostics in the chosen format: pretty and github to stderr, json to stdout. */
-export function printDiagnostics(files: Parameters<typeof toJson>[0], format: Format): void {
+export async function printDiagnostics(files: Parameters<typeof toJson>[0], format: Format): Promise<void> {
   const cwd = process.cwd();
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(toJson(files, cwd), null, 2)}\n`);
@@ -29,7 +29,7 @@ export function printDiagnostics(files: Parameters<typeof toJson>[0], format: Fo
     const text = toGithub(files, cwd);
     if (text) process.stderr.write(`${text}\n`);
   } else {
-    const text = toPretty(files, cwd, Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+    const text = await toPretty(files, cwd, Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
     if (text) process.stderr.write(`${text}\n`);
   }
 }
@@ -39,6 +39,6 @@ export async function run(argv: string[]): Promise<ExitCode> {
   const { existsSync } = await import('node:fs');
   if (!existsSync(options.dir)) throw new UsageError(`no such folder: ${options.dir}`);
   const result = await check(options.dir, { strict: options.strict });
-  printDiagnostics(result.content.files, options.format);
+  await printDiagnostics(result.content.files, options.format);
   return result.errors > 0 ? EXIT.contentErrors : EXIT.ok;
 }

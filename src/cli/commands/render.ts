@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
     throw new UsageError(`cannot read ${input}`);
   }
   const result = await renderFile(input, { to: values.to, paper: values.paper as PaperSize, variant: values['large-print'] ? 'large' : 'standard' });
-  printDiagnostics([result.file], 'pretty');
+  await printDiagnostics([result.file], 'pretty');
   if (!result.data) return EXIT.contentErrors;
   const out = values.out ?? `${path.basename(input, path.extname(input))}.${values.to}`;
   if (out === '-') {
