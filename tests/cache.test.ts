@@ -3,12 +3,12 @@
  * guide re-renders that guide only; a corrupt cache entry is caught by its digest and rebuilt;
  * worker processes give the same bytes as one process.
  */
-import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
+import { seal } from '../src/bundle/cache.js';
 import { verifyBundle } from '../src/bundle/verify.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -198,14 +198,13 @@ describe('words shaped by earlier builds', () => {
     expect(readFileSync(path.join(work, a, 'manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, b, 'manifest.json'), 'utf8'));
     expect(readFileSync(path.join(work, a, 'careprint-1.0.0.zip')).equals(readFileSync(path.join(work, b, 'careprint-1.0.0.zip')))).toBe(true);
   };
-  /** The record's JSON, changed by `edit` and sealed again (its sha256, a line break, the JSON), as a build would write it. */
+  /** The record's JSON, changed by `edit` and sealed again with the cache's own seal, as a build would write it. */
   const rewriteRecord = (edit: (words: Record<string, Record<string, [number[], number[], number[][], number[], number]>>) => void) => {
     const [file] = record();
     const text = readFileSync(file!, 'utf8');
     const words = JSON.parse(text.slice(text.indexOf('\n') + 1)) as Parameters<typeof edit>[0];
     edit(words);
-    const json = JSON.stringify(words);
-    writeFileSync(file!, `${createHash('sha256').update(json).digest('hex')}\n${json}`);
+    writeFileSync(file!, seal(words));
   };
 
   it('keeps the words a build shaped, and a build that starts from them makes the same bytes as one without any cache', async () => {

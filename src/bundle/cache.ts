@@ -28,7 +28,7 @@ export function filesUnder(dir: string): string[] {
  * break, the JSON. A record cut short or changed on disk no longer matches its digest and reads as
  * a miss, so it is made again, never trusted; a record from before this format is a miss too.
  */
-const seal = (value: unknown) => {
+export const seal = (value: unknown) => {
   const json = JSON.stringify(value);
   return `${createHash('sha256').update(json).digest('hex')}\n${json}`;
 };
