@@ -1,15 +1,14 @@
 import type { Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import { VFile } from 'vfile';
 import type { Config } from '../config/schema.js';
 import type { GlossaryEntry } from '../content/schemas.js';
 import { questionFacts } from '../quiz/options.js';
 import { quizVersions, type QuizVersion } from '../quiz/versions.js';
 import type { Content, GuideDoc } from '../content/model.js';
-import { markdown } from '../pipeline/processor.js';
 import { formatDate } from './dates.js';
 import { TemplateValues } from './values.js';
 import { pageReference } from './page-reference.js';
+import { parseSkeleton } from './skeleton.js';
 import { renderPartial, renderTemplate, type MarkdownTemplate } from './templates.js';
 
 /** A guide that passed `check`: its front matter and tree are known to be present. */
@@ -128,12 +127,13 @@ export function templateData({ content, guide }: ComposeInput, values: TemplateV
     questions: questions.map(({ sectionSlug: _slug, ...question }) => question),
     showAnswers: extra.showAnswers ?? false,
   });
-  // The page reference is careprint's own Markdown, added after the text values are held.
+  // The page reference is careprint's own Markdown, added after the text values are held; the
+  // slug in it is held too, so a key's question reads the same whatever section it tests.
   return {
     ...data,
     questions: data.questions.map((question, i) => {
       const slug = questions[i]!.sectionSlug;
-      return { ...question, sectionPage: extra.pageReferences && slug ? pageReference(slug) : null };
+      return { ...question, sectionPage: extra.pageReferences && slug ? pageReference(slug, values.hold(slug)) : null };
     }),
   };
 }
@@ -159,26 +159,9 @@ export function partialText(name: 'review-line' | 'disclaimer', input: ComposeIn
     .trim();
 }
 
-/**
- * Parsed template skeletons, by their Markdown. With its values held out, a template's Markdown
- * depends only on the output's shape (which fields are set, how many questions, options,
- * references or glossary terms), so guides of the same shape share one parse. micromark takes
- * tens of microseconds per list item or directive: a guide's five skeletons took 28 ms to parse,
- * a copy of a parsed one well under one. Bounded: the oldest is dropped past the limit.
- */
-const SKELETONS = new Map<string, Root>();
-const MAX_SKELETONS = 256;
-
-/** Parse a template's Markdown with the one processor (or copy the parse of the same text) and put its held values in. */
+/** Parse a template's Markdown with the one processor (block by block, see skeleton.ts) and put its held values in. */
 function parseComposed(path: string | undefined, text: string, values: TemplateValues): Root {
-  let skeleton = SKELETONS.get(text);
-  if (!skeleton) {
-    const file = new VFile({ path, value: text });
-    skeleton = markdown.runSync(markdown.parse(file), file) as Root;
-    if (SKELETONS.size >= MAX_SKELETONS) SKELETONS.delete(SKELETONS.keys().next().value!);
-    SKELETONS.set(text, skeleton);
-  }
-  return values.fill(structuredClone(skeleton));
+  return values.fill(parseSkeleton(path, text));
 }
 
 /** The site's index page: every guide with its summary, review date and topics. */

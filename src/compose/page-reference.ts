@@ -5,5 +5,9 @@
  */
 export const PAGE_REFERENCE = 'careprint-page';
 
-/** The directive for a heading slug; null for a slug that is not letters, digits, `-` and `_` (github-slugger's), which could not sit in the quoted attribute safely. */
-export const pageReference = (slug: string): string | null => (/^[\p{L}\p{N}_-]+$/u.test(slug) ? `:${PAGE_REFERENCE}{section="${slug}"}` : null);
+/**
+ * The directive for a heading slug; null for a slug that is not letters, digits, `-` and `_`
+ * (github-slugger's), which could not sit in the quoted attribute safely. `written` is what the
+ * Markdown says in its place (a template value's placeholder: the slug goes in after parsing).
+ */
+export const pageReference = (slug: string, written = slug): string | null => (/^[\p{L}\p{N}_-]+$/u.test(slug) ? `:${PAGE_REFERENCE}{section="${written}"}` : null);
