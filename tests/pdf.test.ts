@@ -2,7 +2,7 @@
  * The PDF handouts, read back with pdf.js as a reader's software would: text in reading order,
  * the tagged structure, embedded fonts, page sizes, type sizes, margins and reproducibility.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Root } from 'mdast';
@@ -13,6 +13,7 @@ import { parseMarkdown } from '../src/pipeline/processor.js';
 import { renderFile } from '../src/render-file.js';
 import { PAPER, themeFor } from '../src/render/pdf/theme.js';
 import { VFile } from 'vfile';
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { readPdf, structureNodes, type ReadPdf } from './helpers/pdf-read.js';
 import { decodeQr, rasterPage } from './helpers/raster.js';
 import { missingInOrder, visibleChunks } from './helpers/text.js';
@@ -285,5 +286,43 @@ describe('careprint render on a file with every Markdown construct', () => {
     expect(modalSize(large)).toBeGreaterThanOrEqual(16);
     expect(large.pages[0]!.width).toBeCloseTo(612, 1);
     expect(outsideMargins(large, themeFor('large').margin)).toEqual([]);
+  });
+});
+
+describe('a paragraph that repeats', () => {
+  it('is set anew wherever its style differs, and each copy of a link keeps a Link element of its own', async () => {
+    // Lines are set once per document for the same runs and width (a callout is set to measure it
+    // and again to draw it): the same words in another face, or another copy of a link, must not
+    // come out as the first copy.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'careprint-repeat-'));
+    try {
+      const words = 'Rest the hip for two days.';
+      const link = 'Read [the exercise sheet](https://example.org/sheet) before you start.';
+      const file = path.join(dir, 'repeat.md');
+      await writeFile(file, `# Repeat\n\n${words}\n\n**${words}**\n\n*${words}*\n\n${link}\n\n:::tip\n${link}\n:::\n\n${link}\n`);
+      const data = (await renderFile(file, { to: 'pdf', cwd: dir })).data!;
+      const pdf = await readPdf(data);
+      const widths = pdf.pages[0]!.items.filter((item) => item.str === words).map((item) => item.width.toFixed(2));
+      expect(widths).toHaveLength(3);
+      expect(new Set(widths).size, 'regular, bold and italic widths').toBe(3);
+
+      const doc = await pdfjs.getDocument({ data: new Uint8Array(data), verbosity: 0 }).promise;
+      const page = await doc.getPage(1);
+      type Node = { role?: string; type?: string; children?: Node[] };
+      const links: Node[] = [];
+      const walk = (node: Node) => (node.role === 'Link' ? links.push(node) : node.children?.forEach(walk));
+      walk((await page.getStructTree()) as Node);
+      const annotations = (await page.getAnnotations()).filter((a: { subtype: string }) => a.subtype === 'Link') as Array<{ rect: number[]; structParent: number }>;
+      await doc.destroy();
+      expect(links).toHaveLength(3);
+      for (const element of links) {
+        expect(element.children?.filter((c) => c.type === 'content').length, 'its marked text').toBeGreaterThan(0);
+        expect(element.children?.filter((c) => c.type === 'object').length, 'its annotation').toBe(1);
+      }
+      expect(new Set(annotations.map((a) => a.rect.join(','))).size).toBe(3);
+      expect(new Set(annotations.map((a) => a.structParent)).size).toBe(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

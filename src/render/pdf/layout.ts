@@ -39,6 +39,33 @@ interface Piece {
   run: Run;
 }
 
+/** The fields of a run that `linesKey` covers: a field added to Run without a place in the key fails to compile. */
+type KeyedRunField = 'text' | 'face' | 'mono' | 'size' | 'color' | 'link' | 'linkKey' | 'underline' | 'strike' | 'raise' | 'hardBreak';
+const everyRunFieldKeyed: [Exclude<keyof Run, KeyedRunField>] extends [never] ? true : never = true;
+void everyRunFieldKeyed;
+
+/** A number for each Markdown link a key names (links are told apart by identity). */
+const LINK_IDS = new WeakMap<object, number>();
+let linkCount = 0;
+const linkId = (key: object | undefined): string => {
+  if (key === undefined) return '';
+  let id = LINK_IDS.get(key);
+  if (id === undefined) LINK_IDS.set(key, (id = ++linkCount));
+  return String(id);
+};
+
+/**
+ * What line breaking depends on: every field of every run (texts length-prefixed, so no two
+ * lists of runs share a key), the width and the space rule. Font metrics are the process's own.
+ */
+function linesKey(runs: readonly Run[], maxWidth: number, preserveSpaces: boolean): string {
+  let key = `${maxWidth}|${preserveSpaces ? 1 : 0}`;
+  for (const r of runs) {
+    key += `|${r.text.length}:${r.text}${r.face}/${r.mono ? 1 : 0}/${r.size}/${r.color}/${r.link?.length ?? -1}:${r.link ?? ''}/${linkId(r.linkKey)}/${r.underline ? 1 : 0}${r.strike ? 1 : 0}${r.hardBreak ? 1 : 0}/${r.raise ?? ''}`;
+  }
+  return key;
+}
+
 /** One word: pieces with no break opportunity between them ("**bold**ness" is one word). */
 interface Word {
   pieces: Piece[];
@@ -91,6 +118,12 @@ export class Layout {
   readonly decorations: Decoration[] = [];
   readonly tagger: Tagger;
   private readonly fontCache = FONT_CHOICE_CACHE;
+  /**
+   * Lines already set in this document, by `linesKey`. A block kept together (a callout, a
+   * question, a heading with what follows) is set once to measure it and again to draw it:
+   * about half of a guide's 1,500 line-breaking calls repeat one before them (measured).
+   */
+  private readonly setLines = new Map<string, Line[]>();
 
   constructor(
     readonly doc: PDFKit.PDFDocument,
@@ -272,7 +305,18 @@ export class Layout {
     return chunks;
   }
 
-  private lines(runs: readonly Run[], maxWidth: number, preserveSpaces: boolean): Line[] {
+  /** Break runs into lines (the same lines for the same runs and width: see `setLines`). Read-only. */
+  private lines(runs: readonly Run[], maxWidth: number, preserveSpaces: boolean): readonly Line[] {
+    const key = linesKey(runs, maxWidth, preserveSpaces);
+    let lines = this.setLines.get(key);
+    if (!lines) {
+      lines = this.breakLines(runs, maxWidth, preserveSpaces);
+      this.setLines.set(key, lines);
+    }
+    return lines;
+  }
+
+  private breakLines(runs: readonly Run[], maxWidth: number, preserveSpaces: boolean): Line[] {
     const lines: Line[] = [];
     let line: Line = { pieces: [], xs: [], width: 0, size: 0 };
     const push = () => {
