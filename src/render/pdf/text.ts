@@ -160,32 +160,78 @@ const textStart = (color: string, font: EmbeddedFont, size: number, x: number, b
 interface WordCode {
   /** Hex codes up to and including each kerned glyph, and that glyph's adjustment (as written). */
   heads: string[];
-  adjusts: string[];
+  adjusts: readonly string[];
   /** Hex codes after the last kerned glyph. */
   tail: string;
   /** A glyph is offset by the font: the word needs its own text matrices. */
   offset: boolean;
 }
 
+/**
+ * A word as shaped in one font, the same in every document: its glyphs (one object shape, with
+ * the width in the font's PDF units), the index of each glyph the font kerns with its adjustment
+ * as written, and whether a glyph is offset. Each document only maps the glyphs to its subset's
+ * codes (the per-document part): reading fontkit's positions and formatting the adjustments for
+ * every document cost more than the mapping (measured: most of `drawText`'s own time).
+ */
+interface WordShape {
+  glyphs: Array<{ id: number; width: number; codePoints: number[] }>;
+  kerned: number[];
+  adjusts: string[];
+  offset: boolean;
+}
+
+/** Word shapes per font name, for the whole process (bounded like the widths). */
+const WORD_SHAPES = new Map<string, Map<string, WordShape>>();
+
+function wordShape(name: string, font: EmbeddedFont, word: string): WordShape {
+  let shapes = WORD_SHAPES.get(name);
+  if (!shapes || shapes.size > MAX_WIDTHS_PER_FONT) {
+    shapes = new Map();
+    WORD_SHAPES.set(name, shapes);
+  }
+  let shape = shapes.get(word);
+  if (shape) return shape;
+  const run = font.layoutCached(word);
+  shape = { glyphs: [], kerned: [], adjusts: [], offset: false };
+  for (let g = 0; g < run.glyphs.length; g++) {
+    const glyph = run.glyphs[g]!;
+    const pos = run.positions[g]!;
+    shape.glyphs.push({ id: glyph.id, width: glyph.advanceWidth * font.scale, codePoints: glyph.codePoints });
+    if (pos.xOffset || pos.yOffset) shape.offset = true;
+    const adjust = pos.xAdvance - pos.advanceWidth;
+    if (adjust !== 0) {
+      shape.kerned.push(g);
+      shape.adjusts.push(pdfNumber(-adjust));
+    }
+  }
+  shapes.set(word, shape);
+  return shape;
+}
+
 /** Each document font's words as TJ parts: words repeat on every page of a document. */
 const WORD_CODES = new WeakMap<EmbeddedFont, Map<string, WordCode>>();
 
-function wordCode(font: EmbeddedFont, known: Map<number, string>, words: Map<string, WordCode>, word: string): WordCode {
+function wordCode(name: string, font: EmbeddedFont, known: Map<number, string>, words: Map<string, WordCode>, word: string): WordCode {
   let code = words.get(word);
   if (code) return code;
-  const run = font.layoutCached(word);
-  code = { heads: [], adjusts: [], tail: '', offset: false };
+  const shape = wordShape(name, font, word);
+  code = { heads: [], adjusts: shape.adjusts, tail: '', offset: shape.offset };
   let hex = '';
-  for (let g = 0; g < run.glyphs.length; g++) {
-    const pos = run.positions[g]!;
+  let next = 0;
+  for (let g = 0; g < shape.glyphs.length; g++) {
     // Codes are assigned (subset glyphs added) in text order, as pdfkit does.
-    hex += codeOf(font, known, run.glyphs[g]!);
-    if (pos.xOffset || pos.yOffset) code.offset = true;
-    const adjust = pos.xAdvance - pos.advanceWidth;
-    if (adjust !== 0) {
+    const glyph = shape.glyphs[g]!;
+    let glyphCode = known.get(glyph.id);
+    if (glyphCode === undefined) {
+      glyphCode = addToSubset(font, glyph.id, glyph.width, glyph.codePoints);
+      known.set(glyph.id, glyphCode);
+    }
+    hex += glyphCode;
+    if (shape.kerned[next] === g) {
       code.heads.push(hex);
-      code.adjusts.push(pdfNumber(-adjust));
       hex = '';
+      next += 1;
     }
   }
   code.tail = hex;
@@ -215,7 +261,7 @@ export function drawText(doc: PDFKit.PDFDocument, font: string, size: number, x:
   let array = '';
   let hex = '';
   for (const word of wordsOf(text)) {
-    const code = wordCode(embedded, known, words, word);
+    const code = wordCode(font, embedded, known, words, word);
     if (code.offset) {
       // Every glyph so far already has its code: the slow path assigns the rest in order.
       drawGlyphByGlyph(internals, embedded, size, x, baseline, text, color);
