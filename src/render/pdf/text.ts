@@ -181,12 +181,13 @@ interface WordShape {
   offset: boolean;
 }
 
-/** Word shapes per font name, for the whole process (bounded like the widths). */
+/** Word shapes per font name, for the whole process; bounded like fonts.ts's shaped words (each is a few hundred bytes). */
 const WORD_SHAPES = new Map<string, Map<string, WordShape>>();
+const MAX_SHAPES_PER_FONT = 100_000;
 
 function wordShape(name: string, font: EmbeddedFont, word: string): WordShape {
   let shapes = WORD_SHAPES.get(name);
-  if (!shapes || shapes.size > MAX_WIDTHS_PER_FONT) {
+  if (!shapes || shapes.size > MAX_SHAPES_PER_FONT) {
     shapes = new Map();
     WORD_SHAPES.set(name, shapes);
   }
