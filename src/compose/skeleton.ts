@@ -1,6 +1,7 @@
 import type { Root } from 'mdast';
 import { VFile } from 'vfile';
 import { markdown } from '../pipeline/processor.js';
+import { CLOSE, OPEN, PLACEHOLDER } from './values.js';
 
 /**
  * A composed template's Markdown, parsed block by block, each block's parse kept for the next
@@ -26,10 +27,6 @@ import { markdown } from '../pipeline/processor.js';
  * block reads the same, character for character, whatever values the output holds; the copy
  * puts the output's own numbers back.
  */
-
-const OPEN = '\uE000';
-const CLOSE = '\uE001';
-const PLACEHOLDER = /\uE000(\d+)\uE001/g;
 
 /** Constructs whose meaning crosses blank lines or the whole document: text with any is parsed whole. */
 const UNSPLITTABLE = /^(?:---|\+\+\+)|\]:|\[\^|^[ \t>]*(?:`{3,}|~{3,}|<)/m;

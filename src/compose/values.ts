@@ -13,9 +13,9 @@ import { gfmAutolinkLiteralFromMarkdown } from 'mdast-util-gfm-autolink-literal'
  *
  * U+E000 and U+E001 are reserved in a template's own text.
  */
-const OPEN = '\uE000';
-const CLOSE = '\uE001';
-const PLACEHOLDER = /\uE000(\d+)\uE001/g;
+export const OPEN = '\uE000';
+export const CLOSE = '\uE001';
+export const PLACEHOLDER = /\uE000(\d+)\uE001/g;
 
 /**
  * GFM's web and email address autolinks are found in the parsed tree's text (mdast's transform,
