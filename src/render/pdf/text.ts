@@ -104,12 +104,12 @@ export function addToSubset(font: EmbeddedFont, id: number, width: number, codeP
   return `0000${gid.toString(16)}`.slice(-4);
 }
 
-/** The glyph's code in this document's subset, adding it on first use (`known`: the codes so far). */
-function codeOf(font: EmbeddedFont, known: Map<number, string>, glyph: ShapedRun['glyphs'][number]): string {
-  let code = known.get(glyph.id);
+/** The glyph's code in this document's subset, adding it on first use (`known`: the codes so far; `width` in the font's PDF units). */
+function codeOf(font: EmbeddedFont, known: Map<number, string>, id: number, width: number, codePoints: number[]): string {
+  let code = known.get(id);
   if (code === undefined) {
-    code = addToSubset(font, glyph.id, glyph.advanceWidth * font.scale, glyph.codePoints);
-    known.set(glyph.id, code);
+    code = addToSubset(font, id, width, codePoints);
+    known.set(id, code);
   }
   return code;
 }
@@ -223,12 +223,7 @@ function wordCode(name: string, font: EmbeddedFont, known: Map<number, string>, 
   for (let g = 0; g < shape.glyphs.length; g++) {
     // Codes are assigned (subset glyphs added) in text order, as pdfkit does.
     const glyph = shape.glyphs[g]!;
-    let glyphCode = known.get(glyph.id);
-    if (glyphCode === undefined) {
-      glyphCode = addToSubset(font, glyph.id, glyph.width, glyph.codePoints);
-      known.set(glyph.id, glyphCode);
-    }
-    hex += glyphCode;
+    hex += codeOf(font, known, glyph.id, glyph.width, glyph.codePoints);
     if (shape.kerned[next] === g) {
       code.heads.push(hex);
       hex = '';
@@ -308,7 +303,8 @@ function drawGlyphByGlyph(internals: DocInternals, embedded: EmbeddedFont, size:
   for (const run of wordsOf(text).map((word) => embedded.layoutCached(word))) {
     for (let g = 0; g < run.glyphs.length; g++) {
       const pos = run.positions[g]!;
-      hex += codeOf(embedded, known, run.glyphs[g]!);
+      const glyph = run.glyphs[g]!;
+      hex += codeOf(embedded, known, glyph.id, glyph.advanceWidth * embedded.scale, glyph.codePoints);
       if (pos.xOffset || pos.yOffset) {
         // The glyph alone, at its offset position, between two TJ arrays.
         const code = hex.slice(-4);
