@@ -18,7 +18,7 @@ function compiledIsCurrent() {
 
 let main;
 if (compiledIsCurrent()) {
-  ({ main } = await import('../lib/cli/main.js'));
+  ({ main } = await import('../lib/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { VFile } from 'vfile';
 import type { BuildClock } from './bundle/artifacts.js';
 import { RenderCache, codeDigest, digestOf, filesUnder, sha256, toolchainDigest } from './bundle/cache.js';
@@ -18,6 +19,7 @@ import { countErrors } from './diagnostics/report.js';
 import { fromWire } from './diagnostics/wire.js';
 import { RULES } from './pipeline/rules/index.js';
 import { siteAssets } from './render/html/assets.js';
+import { CODE_DIR, COMPILED } from './package-root.js';
 import { sourceDateFromEnv } from './source-date.js';
 import { VERSION } from './version.js';
 
@@ -404,7 +406,8 @@ function startRunner(expected: number, jobs: number): Runner {
   const pool = import('tinypool').then(
     ({ Tinypool }) =>
       new Tinypool({
-        filename: new URL('./bundle/render-worker.mjs', import.meta.url).href,
+        // Beside the compiled bundle's files, or in src/bundle/ beside the task it imports.
+        filename: pathToFileURL(path.join(CODE_DIR, COMPILED ? '' : 'bundle', 'render-worker.mjs')).href,
         runtime: 'child_process',
         minThreads: threads,
         maxThreads: threads,

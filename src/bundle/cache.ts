@@ -2,14 +2,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ShapedWords } from '../render/pdf/fonts.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { ManifestEntrySchema, type ManifestEntry } from './plan.js';
 import { fileIn, linkOrCopy } from './write.js';
 import { streamSha256 } from './zip.js';
-
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Files under a folder (regular files and links), recursively, sorted by name; none if it does not exist. */
 export function filesUnder(dir: string): string[] {
