@@ -48,6 +48,8 @@ export interface BuildStats {
   rendered: number;
   cached: number;
   files: number;
+  /** Entries of the release zip copied from the last one kept in the cache, not read and compressed again. */
+  zipEntriesReused: number;
   milliseconds: number;
 }
 
@@ -295,12 +297,15 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     // The release zip holds every file and the manifest, read back from disk; its date is fixed.
     // The same manifest means the same zip: reuse the last one. A shard makes none: `careprint
     // merge` zips the whole bundle.
+    let zipEntriesReused = 0;
     if (!options.shard) {
       const zipKey = digestOf({ toolchain, manifest: sha256(manifestData) });
       const zipPath = fileIn(writer.tmp, zipName(manifest.release));
       if (!(cache && (await cache.linkZip(zipKey, zipPath)))) {
-        const zipSha256 = await writeBundleZip(writer.tmp, manifest);
-        await cache?.keepZip(zipKey, zipPath, zipSha256);
+        // A changed manifest: entries whose files did not change are copied from the last zip.
+        const written = await writeBundleZip(writer.tmp, manifest, await cache?.previousZip(toolchain));
+        zipEntriesReused = written.reused;
+        await cache?.keepZip(zipKey, zipPath, written, toolchain);
       }
     }
     phase('zip');
@@ -314,7 +319,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       check,
       manifest,
       out,
-      stats: { guides: renderSlugs.size, rendered, cached, files: manifest.files.length + (options.shard ? 1 : 2), milliseconds: performance.now() - started },
+      stats: { guides: renderSlugs.size, rendered, cached, files: manifest.files.length + (options.shard ? 1 : 2), zipEntriesReused, milliseconds: performance.now() - started },
     };
   } catch (error) {
     await runner?.close().catch(() => undefined);

@@ -52,6 +52,24 @@ describe('incremental builds', () => {
     const changed = manifest.filter((f) => before.files.find((b) => b.path === f.path)?.sha256 !== f.sha256).map((f) => f.path);
     expect(changed.length).toBeGreaterThan(0);
     for (const file of changed) expect(file).toMatch(/second-guide/);
+    // The release zip took every unchanged entry from the last one, and is what a build without the cache makes.
+    expect(edited.stats.zipEntriesReused).toBe(manifest.length - changed.length);
+    await run('edited-fresh', { cache: false });
+    expect(readFileSync(path.join(work, 'edited/careprint-1.0.0.zip')).equals(readFileSync(path.join(work, 'edited-fresh/careprint-1.0.0.zip')))).toBe(true);
+  });
+
+  it('copies nothing from a kept release zip that changed since it was written', async () => {
+    const [zip] = files(path.join(cache, 'zips')).filter((f) => f.endsWith('.zip'));
+    const bytes = readFileSync(zip!);
+    const at = Math.floor(bytes.length / 2);
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
+    writeFileSync(zip!, bytes);
+    appendFileSync(path.join(content, 'guides/second-guide/guide.md'), '\nAnd another.\n');
+    const edited = await run('zip-damaged');
+    expect(edited.stats).toMatchObject({ rendered: 1, zipEntriesReused: 0 });
+    expect((await verifyBundle(path.join(work, 'zip-damaged'))).ok).toBe(true);
+    await run('zip-damaged-fresh', { cache: false });
+    expect(readFileSync(path.join(work, 'zip-damaged/careprint-1.0.0.zip')).equals(readFileSync(path.join(work, 'zip-damaged-fresh/careprint-1.0.0.zip')))).toBe(true);
   });
 
   it('remakes the index page when a guide\'s title changes, the same as a build without the cache', async () => {

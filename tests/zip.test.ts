@@ -8,21 +8,24 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeZip, zipSha256 } from '../src/bundle/zip.js';
+import { inflateRawSync } from 'node:zlib';
+import { writeZip, zipSha256, type ZipSource } from '../src/bundle/zip.js';
 
 let work: string;
 const files: Record<string, Buffer> = {};
 
-/** A file under `work` named `name`, holding `data`; its zip entry. */
-function entry(name: string, data: Buffer | string): { path: string; file: string } {
-  const file = path.join(work, 'in', name);
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** A file under `work` named `name`, holding `data`; its zip entry, with its content's digest. */
+function entry(name: string, data: Buffer | string, dir = 'in'): ZipSource {
+  const file = path.join(work, dir, name);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, data);
-  files[name] = Buffer.from(data);
-  return { path: name, file };
+  if (dir === 'in') files[name] = Buffer.from(data);
+  return { path: name, file, sha256: sha256(data) };
 }
 
-let entries: Array<{ path: string; file: string }>;
+let entries: ZipSource[];
 
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'careprint-zip-'));
@@ -103,7 +106,7 @@ describe('release zip', () => {
     const first = path.join(work, 'out/first.zip');
     const second = path.join(work, 'out/second.zip');
     const date = new Date(Date.UTC(2030, 5, 15, 8, 0, 0));
-    const sha = await writeZip(first, entries, date);
+    const { sha256: sha } = await writeZip(first, entries, date);
     await writeZip(second, [...entries].reverse(), date);
     const bytes = readFileSync(first);
     expect(readFileSync(second).equals(bytes)).toBe(true);
@@ -119,5 +122,45 @@ describe('release zip', () => {
       'the release zip would hold 65536 files; a zip without Zip64 holds at most 65535',
     );
     expect(existsSync(zip)).toBe(false);
+  });
+
+  describe('made from an earlier zip', () => {
+    const date = new Date(Date.UTC(2026, 10, 27, 9, 0, 0));
+
+    it('records where each body lies: the stored file itself, or its raw deflate', async () => {
+      const zip = path.join(work, 'out/layout.zip');
+      const { layout } = await writeZip(zip, entries, date);
+      const bytes = readFileSync(zip);
+      expect(layout.date).toBe(date.getTime());
+      expect(layout.entries.map((e) => e.path)).toEqual(Object.keys(files).sort((a, b) => (a < b ? -1 : 1)));
+      for (const e of layout.entries) {
+        const body = bytes.subarray(e.body, e.body + e.length);
+        expect((e.compression === 0 ? body : inflateRawSync(body)).equals(files[e.path]!), e.path).toBe(true);
+        expect(e.size, e.path).toBe(files[e.path]!.length);
+      }
+    });
+
+    it('copies unchanged entries from it and gives the same bytes as a zip made afresh', async () => {
+      const earlier = path.join(work, 'out/earlier.zip');
+      const { layout } = await writeZip(earlier, entries, date);
+      // One file changed and one added, in a second folder: the rest is taken from the earlier zip.
+      const changed = entries.map((e) => (e.path === 'site/b/index.html' ? entry(e.path, '<p>Changed</p>\n', 'in2') : e));
+      const next = [...changed, entry('pdf/new.pdf', '%PDF-1.7\nnew\n', 'in2')];
+      const fresh = await writeZip(path.join(work, 'out/fresh.zip'), next, date);
+      const reusing = await writeZip(path.join(work, 'out/reusing.zip'), next, date, { file: earlier, layout });
+      expect(readFileSync(path.join(work, 'out/reusing.zip')).equals(readFileSync(path.join(work, 'out/fresh.zip')))).toBe(true);
+      expect(reusing.sha256).toBe(fresh.sha256);
+      expect(reusing.layout).toEqual(fresh.layout);
+      expect(fresh.reused).toBe(0);
+      expect(reusing.reused).toBe(entries.length - 1);
+    });
+
+    it('takes nothing from a zip of another date, whose headers differ', async () => {
+      const earlier = path.join(work, 'out/other-date.zip');
+      const { layout } = await writeZip(earlier, entries, new Date(Date.UTC(2026, 0, 1)));
+      const again = await writeZip(path.join(work, 'out/again.zip'), entries, date, { file: earlier, layout });
+      expect(again.reused).toBe(0);
+      expect(again.sha256).toBe(zipSha256(entries, date));
+    });
   });
 });

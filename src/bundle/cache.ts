@@ -7,7 +7,7 @@ import type { ShapedWords } from '../render/pdf/fonts.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { ManifestEntrySchema, type ManifestEntry } from './plan.js';
 import { fileIn, linkOrCopy } from './write.js';
-import { streamSha256 } from './zip.js';
+import { streamSha256, ZipLayoutSchema, type PreviousZip, type WrittenZip } from './zip.js';
 
 /** Files under a folder (regular files and links), recursively, sorted by name; none if it does not exist. */
 export function filesUnder(dir: string): string[] {
@@ -40,6 +40,8 @@ function unseal(text: string): unknown {
 
 /** An entry's file list: paths are joined onto dist/, so they are checked as a manifest's are. */
 const EntryIndexSchema = z.array(ManifestEntrySchema);
+/** What is kept beside a release zip: the code and templates that made it, and its layout. */
+const ZipRecordSchema = z.object({ toolchain: z.string(), layout: ZipLayoutSchema });
 
 let code: string | undefined;
 let toolchain: string | undefined;
@@ -280,6 +282,19 @@ export class RenderCache {
     return path.join(this.dir, 'zips', `${key}.zip`);
   }
 
+  /** Does the kept zip `file` still match the digest it was written with? */
+  private async zipIsIntact(file: string): Promise<boolean> {
+    const expected = (await readFile(`${file}.sha256`, 'utf8')).trim();
+    // Hashed again only if the zip changed since its digest last matched (as for outputs).
+    const stamps = readStamps(path.dirname(file));
+    const stamp = stampOf(file);
+    if (!sameStamp(stamps.zip, stamp)) {
+      if ((await streamSha256(createReadStream(file))) !== expected) return false;
+      writeStamps(path.dirname(file), { zip: stamp });
+    }
+    return true;
+  }
+
   /**
    * Link the cached release zip for `key` to `target`, after checking its digest; false on a miss.
    * The key covers the manifest (every file's checksum and the date) and careprint itself.
@@ -287,14 +302,7 @@ export class RenderCache {
   async linkZip(key: string, target: string): Promise<boolean> {
     const file = this.zipFile(key);
     try {
-      const expected = (await readFile(`${file}.sha256`, 'utf8')).trim();
-      // Hashed again only if the zip changed since its digest last matched (as for outputs).
-      const stamps = readStamps(path.dirname(file));
-      const stamp = stampOf(file);
-      if (!sameStamp(stamps.zip, stamp)) {
-        if ((await streamSha256(createReadStream(file))) !== expected) return false;
-        writeStamps(path.dirname(file), { zip: stamp });
-      }
+      if (!(await this.zipIsIntact(file))) return false;
       await linkOrCopy(file, target);
       return true;
     } catch {
@@ -302,14 +310,38 @@ export class RenderCache {
     }
   }
 
-  /** Keep a finished release zip (only the latest one: each is as large as the bundle), with its sha256 as written. */
-  async keepZip(key: string, source: string, sha256: string): Promise<void> {
+  /**
+   * The release zip kept last, with where its entries lie, for the next zip to copy the entries
+   * that did not change: only if this careprint's code and templates (`toolchain`) made it and it
+   * still matches its digest; else undefined.
+   */
+  async previousZip(toolchain: string): Promise<PreviousZip | undefined> {
+    try {
+      const dir = path.join(this.dir, 'zips');
+      const name = readdirSync(dir).find((entry) => entry.endsWith('.zip'));
+      if (name === undefined) return undefined;
+      const file = path.join(dir, name);
+      const record = ZipRecordSchema.safeParse(unseal(readFileSync(`${file}.layout`, 'utf8')));
+      if (!record.success || record.data.toolchain !== toolchain) return undefined;
+      if (!(await this.zipIsIntact(file))) return undefined;
+      return { file, layout: record.data.layout };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Keep a finished release zip (only the latest one: each is as large as the bundle), with its
+   * sha256 as written and its layout.
+   */
+  async keepZip(key: string, source: string, written: WrittenZip, toolchain: string): Promise<void> {
     const dir = path.join(this.dir, 'zips');
     try {
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       await linkOrCopy(source, this.zipFile(key));
-      await writeFile(`${this.zipFile(key)}.sha256`, sha256);
+      await writeFile(`${this.zipFile(key)}.sha256`, written.sha256);
+      await writeFile(`${this.zipFile(key)}.layout`, seal({ toolchain, layout: written.layout }));
       writeStamps(dir, { zip: stampOf(this.zipFile(key)) });
     } catch {
       // A cache that cannot be written only costs time next build.

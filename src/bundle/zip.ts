@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { crc32, deflateRawSync } from 'node:zlib';
 import type * as FflateModule from 'fflate';
+import { z } from 'zod';
 import type { Manifest } from './plan.js';
 import { fileIn } from './write.js';
 
@@ -59,14 +60,60 @@ interface ZipSink {
   release(): void;
 }
 
-/** Read all `data.length` bytes of the open file `fd` (`file`) into `data`. */
-function readFully(fd: number, file: string, data: Buffer<ArrayBuffer>): void {
+/** Read `data.length` bytes of the open file `fd` (`file`), from `position` on, into `data`. */
+function readFully(fd: number, file: string, data: Buffer<ArrayBuffer>, position = 0): void {
   let done = 0;
   while (done < data.length) {
-    const read = readSync(fd, data, done, data.length - done, done);
+    const read = readSync(fd, data, done, data.length - done, position + done);
     if (read === 0) throw new Error(`careprint: ${file} got shorter while it was zipped`);
     done += read;
   }
+}
+
+/** A file to zip: its path in the zip, where it is, and (if known) the sha256 of its content. */
+export interface ZipSource {
+  path: string;
+  file: string;
+  sha256?: string | undefined;
+}
+
+/**
+ * The layout of a written zip: its date, and for each entry whose content's digest was known, its
+ * size and CRC, how it is stored, and where its body (the bytes after the local header) starts and
+ * how long it is.
+ */
+export const ZipLayoutSchema = z.object({
+  date: z.number(),
+  entries: z.array(
+    z.object({
+      path: z.string(),
+      sha256: z.string(),
+      size: z.number().int().nonnegative(),
+      crc: z.number().int().nonnegative(),
+      compression: z.union([z.literal(0), z.literal(8)]),
+      body: z.number().int().nonnegative(),
+      length: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type ZipLayout = z.infer<typeof ZipLayoutSchema>;
+
+/**
+ * An earlier zip made by this same careprint, whose bytes the caller has checked against their
+ * digest: an entry whose content has the same sha256 is copied from it (CRC, size and body as
+ * stored there) instead of being read from its file, checksummed and compressed again. The result
+ * is the same bytes: an entry's local header and body depend on its name, content and the date only.
+ */
+export interface PreviousZip {
+  file: string;
+  layout: ZipLayout;
+}
+
+/** A zip as written: its sha256, its layout (for the next zip) and how many entries came from the previous one. */
+export interface WrittenZip {
+  sha256: string;
+  layout: ZipLayout;
+  reused: number;
 }
 
 /**
@@ -80,15 +127,20 @@ function readFully(fd: number, file: string, data: Buffer<ArrayBuffer>): void {
  * provides: the CRC comes from Node's zlib (native; fflate's and yazl's are JavaScript loops, and
  * a bundle is over a hundred megabytes) and the body is the file itself or its raw deflate.
  */
-function zipInto(entries: ReadonlyArray<{ path: string; file: string }>, date: Date, sink: ZipSink): void {
+function zipInto(entries: readonly ZipSource[], date: Date, sink: ZipSink, previous?: PreviousZip): { layout: ZipLayout; reused: number } {
   const mtime = dosDate(new Date(Math.min(Math.max(date.getTime(), ZIP_EPOCH), ZIP_LAST)));
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (sorted.length > MAX_ENTRIES) throw new Error(`careprint: the release zip would hold ${sorted.length} files; a zip without Zip64 holds at most ${MAX_ENTRIES}`);
   let written = 0;
   let failure: Error | undefined;
+  // The body of the entry being added, and where fflate put it: it passes the body on as the
+  // chunk it was given, between the local header and the data descriptor.
+  let body: Uint8Array | undefined;
+  let bodyAt = -1;
   const zip = new Zip((error, chunk) => {
     if (error) failure ??= error;
     else {
+      if (chunk === body) bodyAt = written;
       written += chunk.length;
       if (written > MAX_BYTES) failure ??= new Error('careprint: the release zip would be larger than 4 GiB, which a zip without Zip64 cannot hold');
       else sink.add(chunk);
@@ -96,44 +148,68 @@ function zipInto(entries: ReadonlyArray<{ path: string; file: string }>, date: D
   });
   const buffer = Buffer.allocUnsafe(READ_BUFFER);
   let used = 0;
-  for (const entry of sorted) {
-    const fd = openSync(entry.file, 'r');
-    let data: Buffer<ArrayBuffer>;
-    try {
-      const size = fstatSync(fd).size;
-      if (size > buffer.length) data = Buffer.allocUnsafe(size);
-      else {
-        if (used + size > buffer.length) {
-          // Full: the sink finishes with what the buffer holds before it is read into again.
-          sink.release();
-          used = 0;
-        }
-        data = buffer.subarray(used, used + size);
-        used += size;
-      }
-      readFully(fd, entry.file, data);
-    } finally {
-      closeSync(fd);
+  /** `size` bytes of memory to read into: the shared buffer while it has room, else its own. */
+  const room = (size: number): Buffer<ArrayBuffer> => {
+    if (size > buffer.length) return Buffer.allocUnsafe(size);
+    if (used + size > buffer.length) {
+      // Full: the sink finishes with what the buffer holds before it is read into again.
+      sink.release();
+      used = 0;
     }
-    const compress = !isCompressed(entry.path);
-    const file: FflateModule.ZipInputFile = {
-      filename: entry.path,
-      size: data.length,
-      crc: crc32(data),
-      compression: compress ? 8 : 0,
-      mtime,
-      os: MADE_BY_UNIX,
-      attrs: FILE_0644,
-      ondata: undefined,
-    };
-    zip.add(file);
-    // fflate set the handler in add(): the whole body, as the final chunk.
-    file.ondata!(null, compress ? deflateRawSync(data, { level: TEXT_LEVEL }) : data, true);
-    if (failure) throw failure;
+    used += size;
+    return buffer.subarray(used - size, used);
+  };
+  const layout: ZipLayout = { date: date.getTime(), entries: [] };
+  const earlier = previous && previous.layout.date === layout.date ? new Map(previous.layout.entries.map((e) => [e.path, e])) : undefined;
+  const previousFd = earlier ? openSync(previous!.file, 'r') : undefined;
+  let reused = 0;
+  try {
+    for (const entry of sorted) {
+      const compression = isCompressed(entry.path) ? 0 : 8;
+      const old = entry.sha256 === undefined ? undefined : earlier?.get(entry.path);
+      let made: { body: Buffer<ArrayBuffer>; size: number; crc: number };
+      if (old && old.sha256 === entry.sha256 && old.compression === compression) {
+        const stored = room(old.length);
+        readFully(previousFd!, previous!.file, stored, old.body);
+        made = { body: stored, size: old.size, crc: old.crc };
+        reused += 1;
+      } else {
+        const fd = openSync(entry.file, 'r');
+        let data: Buffer<ArrayBuffer>;
+        try {
+          data = room(fstatSync(fd).size);
+          readFully(fd, entry.file, data);
+        } finally {
+          closeSync(fd);
+        }
+        made = { body: compression === 8 ? deflateRawSync(data, { level: TEXT_LEVEL }) : data, size: data.length, crc: crc32(data) };
+      }
+      const { size, crc } = made;
+      const file: FflateModule.ZipInputFile = {
+        filename: entry.path,
+        size,
+        crc,
+        compression,
+        mtime,
+        os: MADE_BY_UNIX,
+        attrs: FILE_0644,
+        ondata: undefined,
+      };
+      zip.add(file);
+      // fflate set the handler in add(): the whole body, as the final chunk, passed on at once.
+      body = made.body;
+      bodyAt = -1;
+      file.ondata!(null, made.body, true);
+      if (failure) throw failure;
+      if (entry.sha256 !== undefined && bodyAt >= 0) layout.entries.push({ path: entry.path, sha256: entry.sha256, size, crc, compression, body: bodyAt, length: made.body.length });
+    }
+  } finally {
+    if (previousFd !== undefined) closeSync(previousFd);
   }
   zip.end();
   if (failure) throw failure;
   sink.release();
+  return { layout, reused };
 }
 
 /** The sha256 of everything a stream gives (a file read in chunks, never whole). */
@@ -144,7 +220,7 @@ export async function streamSha256(stream: Readable): Promise<string> {
 }
 
 /** The sha256 of the zip `entries` and `date` make (see zipInto), without writing it. */
-export function zipSha256(entries: ReadonlyArray<{ path: string; file: string }>, date: Date): string {
+export function zipSha256(entries: readonly ZipSource[], date: Date): string {
   const hash = createHash('sha256');
   zipInto(entries, date, { add: (chunk) => hash.update(chunk), release: () => undefined });
   return hash.digest('hex');
@@ -162,15 +238,16 @@ function writeAll(fd: number, chunks: Uint8Array[]): void {
   }
 }
 
-/** Write the reproducible zip of `entries` (see zipInto) to `target`; returns its sha256. */
-export async function writeZip(target: string, entries: ReadonlyArray<{ path: string; file: string }>, date: Date): Promise<string> {
+/** Write the reproducible zip of `entries` (see zipInto) to `target`, taking unchanged entries from `previous`. */
+export async function writeZip(target: string, entries: readonly ZipSource[], date: Date, previous?: PreviousZip): Promise<WrittenZip> {
   await mkdir(path.dirname(target), { recursive: true });
   // The zip's own sha256, taken as it is written (the cache keeps it, so it need not read the zip back).
   const hash = createHash('sha256');
   const fd = openSync(target, 'w');
+  let made: { layout: ZipLayout; reused: number };
   try {
     let pending: Uint8Array[] = [];
-    zipInto(entries, date, {
+    made = zipInto(entries, date, {
       add: (chunk) => {
         hash.update(chunk);
         pending.push(chunk);
@@ -179,7 +256,7 @@ export async function writeZip(target: string, entries: ReadonlyArray<{ path: st
         writeAll(fd, pending);
         pending = [];
       },
-    });
+    }, previous);
   } catch (error) {
     // No partial zip is left behind.
     closeSync(fd);
@@ -187,22 +264,25 @@ export async function writeZip(target: string, entries: ReadonlyArray<{ path: st
     throw error;
   }
   closeSync(fd);
-  return hash.digest('hex');
+  return { sha256: hash.digest('hex'), ...made };
 }
 
 /** The release zip's name in dist/. */
 export const zipName = (release: string) => `careprint-${release}.zip`;
 
-/** What a bundle's release zip is made of: the manifest and every file it lists, from `folder`, at the bundle's date. */
-export function bundleZipParts(folder: string, manifest: Manifest): { entries: Array<{ path: string; file: string }>; date: Date } {
+/** What a bundle's release zip is made of: the manifest and every file it lists (with its sha256), from `folder`, at the bundle's date. */
+export function bundleZipParts(folder: string, manifest: Manifest): { entries: ZipSource[]; date: Date } {
   return {
-    entries: ['manifest.json', ...manifest.files.map((f) => f.path)].map((p) => ({ path: p, file: fileIn(folder, p) })),
+    entries: [
+      { path: 'manifest.json', file: fileIn(folder, 'manifest.json') },
+      ...manifest.files.map((f) => ({ path: f.path, file: fileIn(folder, f.path), sha256: f.sha256 })),
+    ],
     date: new Date(manifest.date),
   };
 }
 
-/** Write a finished bundle folder's release zip; returns its sha256. */
-export function writeBundleZip(folder: string, manifest: Manifest): Promise<string> {
+/** Write a finished bundle folder's release zip, taking unchanged entries from `previous`. */
+export function writeBundleZip(folder: string, manifest: Manifest, previous?: PreviousZip): Promise<WrittenZip> {
   const { entries, date } = bundleZipParts(folder, manifest);
-  return writeZip(fileIn(folder, zipName(manifest.release)), entries, date);
+  return writeZip(fileIn(folder, zipName(manifest.release)), entries, date, previous);
 }
