@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Compile src/ to lib/ (same layout, .ts → .js) with esbuild, the transpiler tsx runs on the fly:
-// the CLI and its worker processes then start without tsx's loader (about half a second each).
+// Compile src/ to lib/ with esbuild, the transpiler tsx runs on the fly, bundled with its
+// dependencies into a few files: the CLI and its worker processes then start without tsx's
+// loader (about half a second each) and without resolving hundreds of modules.
 // Run by `npm ci` (the `prepare` script). bin/careprint.js uses lib/ only while it matches src/
 // (see lib/.stamp.json), and the TypeScript sources through tsx otherwise.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SRC as src, filesUnder, sourceStamp } from './source-stamp.mjs';
+import { SRC as src, sourceStamp } from './source-stamp.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 // `--out <folder>` (a sibling of src/, so paths relative to a module still reach templates/):

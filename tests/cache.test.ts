@@ -6,7 +6,7 @@
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
 import { seal } from '../src/bundle/cache.js';
 import { verifyBundle } from '../src/bundle/verify.js';
@@ -259,5 +259,22 @@ describe('words shaped by earlier builds', () => {
     forgetOutputs();
     await run('shaping-malformed', { cache: shapingCache });
     same('shaping-malformed', 'shaping-none');
+  });
+});
+
+describe('cache keys', () => {
+  it('change with the Node.js careprint runs on (its zlib deflates every PDF stream and the zip)', async () => {
+    const here = (await import('../src/bundle/cache.js')).toolchainDigest();
+    const version = Object.getOwnPropertyDescriptor(process, 'version')!;
+    vi.resetModules();
+    Object.defineProperty(process, 'version', { ...version, value: 'v99.0.0' });
+    try {
+      // A fresh copy of the module: the digest is taken once per process.
+      expect((await import('../src/bundle/cache.js')).toolchainDigest()).not.toBe(here);
+    } finally {
+      Object.defineProperty(process, 'version', version);
+      vi.resetModules();
+    }
+    expect((await import('../src/bundle/cache.js')).toolchainDigest()).toBe(here);
   });
 });

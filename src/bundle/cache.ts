@@ -63,11 +63,19 @@ export function codeDigest(): string {
 
 /**
  * Everything besides the content that shapes an output: careprint's code and dependencies
- * (codeDigest) and its templates. A change to any of them invalidates every cache entry; digests,
- * not timestamps, so a checkout or copy is no change.
+ * (codeDigest), its templates and the Node.js it runs on (its zlib deflates every PDF stream and
+ * the zip's text: a newer zlib may compress the same input to other bytes, which a build without
+ * the cache would then not match). A change to any of them invalidates every cache entry;
+ * digests, not timestamps, so a checkout or copy is no change.
  */
 export function toolchainDigest(): string {
-  toolchain ??= createHash('sha256').update(codeDigest()).update('\0').update(digestFiles(filesUnder(path.join(PACKAGE_ROOT, 'templates')))).digest('hex');
+  toolchain ??= createHash('sha256')
+    .update(codeDigest())
+    .update('\0')
+    .update(digestFiles(filesUnder(path.join(PACKAGE_ROOT, 'templates'))))
+    .update('\0')
+    .update(process.version)
+    .digest('hex');
   return toolchain;
 }
 
