@@ -16,7 +16,10 @@ const files: Record<string, Buffer> = {};
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
-/** A file under `work` named `name`, holding `data`; its zip entry, with its content's digest. */
+/**
+ * A file under `work/<dir>` named `name`, holding `data`; its zip entry, with its content's digest.
+ * `files` records what the zips made from `in/` hold; other folders hold later versions.
+ */
 function entry(name: string, data: Buffer | string, dir = 'in'): ZipSource {
   const file = path.join(work, dir, name);
   mkdirSync(path.dirname(file), { recursive: true });

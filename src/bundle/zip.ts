@@ -125,7 +125,9 @@ export interface WrittenZip {
  *
  * fflate's streaming zip takes each entry as a ZipInputFile whose CRC, size and body the caller
  * provides: the CRC comes from Node's zlib (native; fflate's and yazl's are JavaScript loops, and
- * a bundle is over a hundred megabytes) and the body is the file itself or its raw deflate.
+ * a bundle is over a hundred megabytes) and the body is the file itself or its raw deflate — or,
+ * for an entry `previous` holds with the same content, its CRC, size and body as stored there.
+ * Returns the zip's layout (for the next zip) and how many entries came from `previous`.
  */
 function zipInto(entries: readonly ZipSource[], date: Date, sink: ZipSink, previous?: PreviousZip): { layout: ZipLayout; reused: number } {
   const mtime = dosDate(new Date(Math.min(Math.max(date.getTime(), ZIP_EPOCH), ZIP_LAST)));
@@ -135,12 +137,12 @@ function zipInto(entries: readonly ZipSource[], date: Date, sink: ZipSink, previ
   let failure: Error | undefined;
   // The body of the entry being added, and where fflate put it: it passes the body on as the
   // chunk it was given, between the local header and the data descriptor.
-  let body: Uint8Array | undefined;
+  let addingBody: Uint8Array | undefined;
   let bodyAt = -1;
   const zip = new Zip((error, chunk) => {
     if (error) failure ??= error;
     else {
-      if (chunk === body) bodyAt = written;
+      if (chunk === addingBody) bodyAt = written;
       written += chunk.length;
       if (written > MAX_BYTES) failure ??= new Error('careprint: the release zip would be larger than 4 GiB, which a zip without Zip64 cannot hold');
       else sink.add(chunk);
@@ -197,7 +199,7 @@ function zipInto(entries: readonly ZipSource[], date: Date, sink: ZipSink, previ
       };
       zip.add(file);
       // fflate set the handler in add(): the whole body, as the final chunk, passed on at once.
-      body = made.body;
+      addingBody = made.body;
       bodyAt = -1;
       file.ondata!(null, made.body, true);
       if (failure) throw failure;
