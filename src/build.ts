@@ -10,6 +10,7 @@ import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bun
 import type { ShapedWords } from './render/pdf/fonts.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
 import { DEFAULT_STALL_SECONDS, stallGuard } from './bundle/stall.js';
+import { GuideFailedError } from './bundle/guide-failed.js';
 import { AtomicWriter, assertReplaceable, fileIn } from './bundle/write.js';
 import { writeBundleZip, zipName } from './bundle/zip.js';
 import { todayUtc, type CheckOptions } from './check.js';
@@ -392,7 +393,9 @@ function startRunner(expected: number, jobs: number): Runner {
         const { runGuideTask } = await loading;
         const results: GuideTaskResult[] = [];
         for (const task of tasks) {
-          const result = await runGuideTask(task, () => closed);
+          const result = await runGuideTask(task, () => closed).catch((error: unknown) => {
+            throw new GuideFailedError(task.slug, error);
+          });
           onDone(result);
           results.push(result);
         }
@@ -434,7 +437,9 @@ function startRunner(expected: number, jobs: number): Runner {
       const workers = await pool;
       return Promise.all(
         tasks.map(async (task) => {
-          const result = (await workers.run(task)) as GuideTaskResult;
+          const result = (await workers.run(task).catch((error: unknown) => {
+            throw new GuideFailedError(task.slug, error);
+          })) as GuideTaskResult;
           onDone(result);
           return result;
         }),

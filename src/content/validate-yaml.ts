@@ -73,7 +73,8 @@ function reportUnknownKeys(parsed: ParsedYaml, schema: ZodLike, kind: SchemaKind
   if (shape.def.type === 'object' && shape.def.shape && isMap(node)) {
     const known = Object.keys(shape.def.shape);
     for (const { name, key } of mappingKeys(node)) {
-      const child = shape.def.shape[name];
+      // Own keys only: `constructor` or `toString` in the YAML must not find Object.prototype's.
+      const child = Object.hasOwn(shape.def.shape, name) ? shape.def.shape[name] : undefined;
       if (!child) {
         const suggestion = closest(name, known);
         const where = path.length ? ` in \`${pathText(path)}\`` : '';

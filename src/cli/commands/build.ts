@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { build } from '../../build.js';
 import { FORMATS, type Format } from '../../diagnostics/format.js';
 import { BuildStalledError } from '../../bundle/stall.js';
+import { GuideFailedError } from '../../bundle/guide-failed.js';
 import { UnsafeOutputError } from '../../bundle/write.js';
 import { EXIT, UsageError, checkSourceDate, clearLine, type ExitCode } from '../errors.js';
 import { progressReporter } from '../progress.js';
@@ -56,6 +57,10 @@ export async function run(argv: string[]): Promise<ExitCode> {
   } catch (error) {
     if (error instanceof UnsafeOutputError) {
       process.stderr.write(`${clearLine()}careprint build: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof GuideFailedError) {
+      process.stderr.write(`${clearLine()}careprint build: ${error.message}\n${error.detail ?? ''}\n`);
       return EXIT.usage;
     }
     if (!(error instanceof BuildStalledError)) throw error;

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { visit } from 'unist-util-visit';
 import type { GuideDoc } from '../../content/model.js';
 import { imageInfo, MAX_IMAGE_PIXELS } from '../../content/images.js';
+import { pngProblem } from '../../content/png.js';
 import { resolveContentPath } from '../../content/paths.js';
 import { report, type Place } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
@@ -74,6 +75,9 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
       report(guide.file, 'md-image-format', `"${relative}" is not a PNG, JPEG or SVG image file`, place);
     } else if (info.format !== 'svg' && info.width * info.height > MAX_IMAGE_PIXELS) {
       report(guide.file, 'md-image-size', `"${relative}" is ${info.width}×${info.height} pixels; scale it down to at most ${MAX_IMAGE_PIXELS / 1e6} megapixels (about 5000×5000)`, place);
+    } else if (info.format === 'png') {
+      const problem = pngProblem(resolved.absolute);
+      if (problem) report(guide.file, 'md-image-format', `"${relative}" is a damaged PNG file (${problem}); export it again from the original`, place);
     }
     return;
   }

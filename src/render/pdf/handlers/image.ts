@@ -2,6 +2,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import type { Image, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import { imageInfo, MAX_IMAGE_PIXELS, type ImageInfo } from '../../../content/images.js';
+import { pngProblem } from '../../../content/png.js';
 import { resolveContentPath } from '../../../content/paths.js';
 import { fontName } from '../fonts.js';
 import { bodyStyle } from '../inline.js';
@@ -26,6 +27,8 @@ export function resolveImage(state: Pick<PdfState, 'baseDir' | 'imageRoot'>, wri
   try {
     const info = imageInfo(resolved.absolute);
     if (!info || (info.format !== 'svg' && info.width * info.height > MAX_IMAGE_PIXELS)) return undefined;
+    // A PNG that does not decode prints as its alt text (`check` reports it as md-image-format).
+    if (info.format === 'png' && pngProblem(resolved.absolute) !== undefined) return undefined;
     return { file: resolved.absolute, info };
   } catch {
     return undefined;
@@ -49,11 +52,11 @@ function imageUrls(tree: Root): Set<string> {
   return urls;
 }
 
-/** Decode the tree's alpha PNGs ahead of layout (see png-cache.ts): images and exercise figures. */
+/** Decode the tree's PNGs ahead of layout (see png-cache.ts): images and exercise figures. */
 export async function prepareImages(tree: Root, state: Pick<PdfState, 'baseDir' | 'imageRoot'>): Promise<void> {
   for (const url of imageUrls(tree)) {
     const image = resolveImage(state, url);
-    if (image?.info.format === 'png') await preparePng(image.file);
+    if (image?.info.format === 'png') preparePng(image.file);
   }
 }
 
@@ -75,7 +78,10 @@ export function drawImageFile(file: string, info: ImageInfo, alt: string, state:
       () =>
         layout.tagger.mark(() => {
           if (svg) drawSvg(doc, svg, x, y, width, height, fontName('text', 'regular'));
-          else if (!drawPreparedPng(doc, file, x, y, width, height)) doc.image(file, x, y, { width, height });
+          else if (info.format === 'png') {
+            preparePng(file);
+            drawPreparedPng(doc, file, x, y, width, height);
+          } else doc.image(file, x, y, { width, height });
         }),
       { alt },
     );
