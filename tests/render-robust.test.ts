@@ -92,6 +92,9 @@ describe('careprint render on generated and pathological Markdown', () => {
     ['a table of 300 rows', `| a | b |\n| --- | --- |\n${Array.from({ length: 300 }, (_, i) => `| row ${i} | value ${i} |`).join('\n')}\n`],
     ['lists nested 20 deep', Array.from({ length: 20 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n') + '\n'],
     ['quotes nested 25 deep', `${'> '.repeat(25)}deep\n`],
+    // Broken into line-long chunks in linear time, about 2 s here. The search for each chunk's length
+    // once spanned the whole rest of the word: 26 s for 30,000 characters, and growing with the square.
+    ['a 100,000-character word (a pasted data URL)', `Before ${'0123456789abcdef'.repeat(6250)} after.\n`],
     ['a 5,000-line code block', '```\n' + Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n') + '\n```\n'],
     ['a callout longer than a page', `:::warning\n${Array.from({ length: 120 }, (_, i) => `Warning line ${i}.`).join('\n\n')}\n:::\n`],
     ['a missing and an outside image', '![gone](nothere.png)\n\n![escape](../../../etc/passwd.png)\n'],

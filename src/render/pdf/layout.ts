@@ -1,6 +1,6 @@
 import type { Face } from '../../fonts/index.js';
 import { segmentByFont } from './fonts.js';
-import { drawText, textWidth } from './text.js';
+import { drawText, measureText, textWidth } from './text.js';
 import type { StructElement, Tagger } from './tagging.js';
 import type { PdfTheme } from './theme.js';
 
@@ -265,24 +265,41 @@ export class Layout {
   }
 
   /**
-   * Cut a word wider than the line into chunks that fit (long URLs, long compounds). Each chunk
-   * is measured as the string it will be drawn as (kerning included), by binary search on its
-   * length, so a chunk never comes out wider than measured.
+   * Cut a word wider than the line into chunks that fit (long URLs, long compounds, a pasted
+   * hash). Each chunk is measured as the string it will be drawn as (kerning included), so a chunk
+   * never comes out wider than measured. The search for a chunk's length gallops up from a guess
+   * (the word's average character width) and then halves, so it only ever measures strings about
+   * a line long: searching the whole rest of a 30,000-character word for every chunk took minutes
+   * and gigabytes. Probe strings are measured without the width cache, which keeps only what is drawn.
    */
   private splitWord(word: Word, maxWidth: number): Word[] {
     const chunks: Word[] = [];
     let chunk: Word = { pieces: [], width: 0, spaceBefore: word.spaceBefore, hardBreakBefore: word.hardBreakBefore };
     for (const piece of word.pieces) {
-      let chars = [...piece.text];
-      while (chars.length > 0) {
+      const chars = [...piece.text];
+      const size = piece.run.size;
+      const fits = (from: number, count: number, room: number) => measureText(this.doc, piece.font, size, chars.slice(from, from + count).join('')) <= room;
+      const average = chars.length > 0 ? piece.width / chars.length : 0;
+      let start = 0;
+      while (start < chars.length) {
+        const left = chars.length - start;
         const room = maxWidth - chunk.width;
+        // The most characters that fit: `low` fits (0 always does), `high` is known not to (or is past the end).
         let low = 0;
-        let high = chars.length;
-        while (low < high) {
-          const mid = Math.ceil((low + high) / 2);
-          if (this.widthOf(chars.slice(0, mid).join(''), piece.font, piece.run.size) <= room) low = mid;
-          else high = mid - 1;
+        let high = left + 1;
+        let guess = Math.max(1, Math.min(left, average > 0 ? Math.floor(room / average) : left));
+        while (guess < high && fits(start, guess, room)) {
+          low = guess;
+          guess = Math.min(high, guess * 2);
+          if (guess === low) break;
         }
+        if (guess < high && guess > low) high = guess;
+        while (high - low > 1) {
+          const mid = low + Math.floor((high - low) / 2);
+          if (fits(start, mid, room)) low = mid;
+          else high = mid;
+        }
+        low = Math.min(low, left);
         // A line always takes at least one character, however narrow it is.
         const take = low === 0 && chunk.pieces.length === 0 ? 1 : low;
         if (take === 0) {
@@ -290,12 +307,12 @@ export class Layout {
           chunk = { pieces: [], width: 0, spaceBefore: 0, hardBreakBefore: true };
           continue;
         }
-        const text = chars.slice(0, take).join('');
-        const width = this.widthOf(text, piece.font, piece.run.size);
+        const text = chars.slice(start, start + take).join('');
+        const width = this.widthOf(text, piece.font, size);
         chunk.pieces.push({ ...piece, text, width });
         chunk.width += width;
-        chars = chars.slice(take);
-        if (chars.length > 0) {
+        start += take;
+        if (start < chars.length) {
           chunks.push(chunk);
           chunk = { pieces: [], width: 0, spaceBefore: 0, hardBreakBefore: true };
         }

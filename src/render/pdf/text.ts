@@ -33,6 +33,8 @@ export interface EmbeddedFont {
   ref(): unknown;
   /** One word (up to and including a following space), shaped, from the process-wide cache. */
   layoutCached(text: string): ShapedRun;
+  /** The same, shaped afresh and not cached (positions in 1/1000 of the font size). */
+  layoutRun(text: string): ShapedRun & { advanceWidth: number };
   /** fontkit's subset: `glyphs[code]` is the font's glyph id behind a subset code. */
   subset: { includeGlyph(id: number): number; glyphs: number[] };
   /** Per document: width and Unicode of each subset glyph (for the W array and ToUnicode map). */
@@ -79,6 +81,15 @@ export function textWidth(doc: PDFKit.PDFDocument, font: string, size: number, t
     widths.set(text, unit);
   }
   return unit * size;
+}
+
+/**
+ * The width of one word (no space or tab) at `size`, shaped afresh and kept nowhere: for strings
+ * measured once, such as a long word's trial chunks, which would only crowd the shaping caches
+ * (and the shaping record the build keeps). The same shaping pdfkit's cached path does.
+ */
+export function measureText(doc: PDFKit.PDFDocument, font: string, size: number, text: string): number {
+  return (fontOf(doc, font).layoutRun(text).advanceWidth * size) / 1000;
 }
 
 /** Each document font's glyph codes: font glyph id → 4-digit hex of its id in the subset. */
