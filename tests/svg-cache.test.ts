@@ -5,13 +5,16 @@
  * poppler's rasters of the two must agree pixel for pixel and show the figure. Only plain figures
  * (paths and labels) may be reused; one with a gradient, opacity or a link is converted every time.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderFile } from '../src/render-file.js';
-import { isPlainPaint, svgConversions } from '../src/render/pdf/svg-cache.js';
+import { registerFonts, fontName } from '../src/render/pdf/fonts.js';
+import { CollectedPdf } from '../src/render/pdf/output.js';
+import { drawSvg, isPlainPaint, svgConversions } from '../src/render/pdf/svg-cache.js';
 import { rasterPage } from './helpers/raster.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'careprint-svg-'));
@@ -89,5 +92,24 @@ describe('SVG figures drawn again from the cache', () => {
       texts.push(content.items.map((item) => ('str' in item ? item.str : '')).join(''));
     }
     for (const text of texts) expect(text.replace(/\s+/g, '')).toContain('Hip90°bend');
+  });
+});
+
+describe('images inside an SVG figure', () => {
+  it('draws an image embedded in the SVG and never opens one the SVG names by path', async () => {
+    const embedded = readFileSync(path.join(import.meta.dirname, 'fixtures/render/images/palette-4bit.png')).toString('base64');
+    const outside = path.join(import.meta.dirname, 'fixtures/render/images/checks.png');
+    const figure = svg(
+      `<image x="0" y="0" width="100" height="100" href="data:image/png;base64,${embedded}"/><image x="150" y="0" width="100" height="100" href="${outside}"/><image x="150" y="50" width="100" height="100" href="file://${outside}"/>`,
+    );
+    const doc = new CollectedPdf({ size: [400, 300], margin: 0, font: null as unknown as string });
+    registerFonts(doc);
+    drawSvg(doc, figure, 20, 20, 300, 150, fontName('text', 'regular'));
+    doc.end();
+    const file = path.join(work, 'images-in-svg.pdf');
+    writeFileSync(file, doc.bytes());
+    const images = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+    // The embedded PNG only (no transparency, so no soft mask): checks.png, 240×160, is not in the file.
+    expect(images.map((line) => line.trim().split(/\s+/).slice(2, 5).join(' '))).toEqual(['image 7 7']);
   });
 });

@@ -4,6 +4,7 @@ import { report } from '../../diagnostics/report.js';
 import { yamlPlace, type Rule } from './context.js';
 import { imageInfo } from '../../content/images.js';
 import { pngProblem } from '../../content/png.js';
+import { svgFileProblem } from '../../content/svg.js';
 
 /** The clinic logo named in careprint.yaml: inside content/, present, and a real image. */
 export const configFiles: Rule = ({ content }) => {
@@ -20,5 +21,9 @@ export const configFiles: Rule = ({ content }) => {
     const problem = info?.format === 'png' ? pngProblem(resolved.absolute) : undefined;
     if (info === undefined) report(file, 'md-image-format', `"${logo}" is not a PNG, JPEG or SVG image file`, at);
     else if (problem) report(file, 'md-image-format', `"${logo}" is a damaged PNG file (${problem}); export it again from the original`, at);
+    else if (info.format === 'svg') {
+      const svg = svgFileProblem(resolved.absolute);
+      if (svg) report(file, svg.rule, `"${logo}" cannot be used as a logo: ${svg.reason}`, at);
+    }
   }
 };

@@ -3,6 +3,7 @@ import { visit } from 'unist-util-visit';
 import type { GuideDoc } from '../../content/model.js';
 import { imageInfo, MAX_IMAGE_PIXELS } from '../../content/images.js';
 import { pngProblem } from '../../content/png.js';
+import { svgFileProblem } from '../../content/svg.js';
 import { resolveContentPath } from '../../content/paths.js';
 import { report, type Place } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
@@ -78,6 +79,9 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
     } else if (info.format === 'png') {
       const problem = pngProblem(resolved.absolute);
       if (problem) report(guide.file, 'md-image-format', `"${relative}" is a damaged PNG file (${problem}); export it again from the original`, place);
+    } else if (info.format === 'svg') {
+      const problem = svgFileProblem(resolved.absolute);
+      if (problem) report(guide.file, problem.rule, `"${relative}" cannot be used as a figure: ${problem.reason}`, place);
     }
     return;
   }

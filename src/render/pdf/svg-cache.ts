@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type SVGtoPDFFunction from 'svg-to-pdfkit';
+import { isInternalImage } from '../../content/svg.js';
 import { registerFonts } from './fonts.js';
 import { CollectedPdf } from './output.js';
 import { addToSubset, pdfNumber, type EmbeddedFont } from './text.js';
@@ -121,7 +122,17 @@ function convert(doc: PDFKit.PDFDocument, svg: string, width: number, height: nu
   };
   conversions += 1;
   try {
-    SVGtoPDF(doc, svg, 0, 0, { width, height, preserveAspectRatio: 'xMinYMin meet', fontCallback: () => font });
+    SVGtoPDF(doc, svg, 0, 0, {
+      width,
+      height,
+      preserveAspectRatio: 'xMinYMin meet',
+      fontCallback: () => font,
+      // Images only from inside the SVG: svg-to-pdfkit would otherwise hand any path or address
+      // to pdfkit, which opens files anywhere on the machine (check refuses such figures).
+      imageCallback: (link: string) => (isInternalImage(link) ? link.replace(/\s+/g, '') : ''),
+      // What it cannot draw, check has already reported; nothing for the build's output.
+      warningCallback: () => undefined,
+    });
   } finally {
     // The prototype's method again.
     delete (internals as { _doOpacity?: unknown })._doOpacity;

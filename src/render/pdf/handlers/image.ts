@@ -3,6 +3,7 @@ import type { Image, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import { imageInfo, MAX_IMAGE_PIXELS, type ImageInfo } from '../../../content/images.js';
 import { pngProblem } from '../../../content/png.js';
+import { svgFileProblem } from '../../../content/svg.js';
 import { resolveContentPath } from '../../../content/paths.js';
 import { fontName } from '../fonts.js';
 import { bodyStyle } from '../inline.js';
@@ -29,6 +30,8 @@ export function resolveImage(state: Pick<PdfState, 'baseDir' | 'imageRoot'>, wri
     if (!info || (info.format !== 'svg' && info.width * info.height > MAX_IMAGE_PIXELS)) return undefined;
     // A PNG that does not decode prints as its alt text (`check` reports it as md-image-format).
     if (info.format === 'png' && pngProblem(resolved.absolute) !== undefined) return undefined;
+    // Likewise an SVG that is more than a drawing, or too big to draw.
+    if (info.format === 'svg' && svgFileProblem(resolved.absolute) !== undefined) return undefined;
     return { file: resolved.absolute, info };
   } catch {
     return undefined;
