@@ -162,6 +162,21 @@ describe('the guide page', () => {
     await page.close();
   });
 
+  it('shows every callout of the guide as one, exercise cards included', async () => {
+    const source = readFileSync(path.join(ROOT, 'content/guides/iliopsoas-pain-running/guide.md'), 'utf8');
+    const kinds = [...source.matchAll(/^:::([a-z-]+)/gm)].map((m) => m[1]!);
+    expect(kinds).toContain('exercise');
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(path.join(SAMPLE, 'site/iliopsoas-pain-running/index.html')).href);
+    for (const kind of new Set(kinds)) {
+      const boxes = page.locator(`main .callout.callout-${kind}`);
+      expect(await boxes.count(), kind).toBe(kinds.filter((k) => k === kind).length);
+      // The stylesheet's box: a coloured bar down its left side.
+      expect(await boxes.first().evaluate((box) => getComputedStyle(box).borderLeftWidth), kind).toBe('6px');
+    }
+    await page.close();
+  });
+
   it('prints as a clean handout: no navigation, URLs after links', async () => {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(path.join(SAMPLE, 'site/iliopsoas-pain-running/index.html')).href);

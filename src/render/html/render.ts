@@ -29,7 +29,11 @@ export const SANITIZE_SCHEMA: SanitizeSchema = {
   clobberPrefix: '',
   attributes: {
     ...defaultSchema.attributes,
-    ...Object.fromEntries(CLASSED.map((tag) => [tag, [...(defaultSchema.attributes?.[tag] ?? []), 'className']])),
+    // Any class on these: GitHub's own narrower rule for a tag (section: only `footnotes`) is
+    // dropped, as hast-util-sanitize applies the narrower of the two (exercise cards lost theirs).
+    ...Object.fromEntries(
+      CLASSED.map((tag) => [tag, [...(defaultSchema.attributes?.[tag] ?? []).filter((rule) => (Array.isArray(rule) ? rule[0] : rule) !== 'className'), 'className']]),
+    ),
     nav: ['className', 'ariaLabelledBy'],
   },
   // An empty list would allow every scheme (hast-util-sanitize treats it as "unrestricted"):
