@@ -27,7 +27,13 @@ export const configSchema = z.object({
     .optional()
     .describe('Public address of the site, for QR codes and links on paper.'),
   languages: z.array(langTag).min(1).default(['en']).describe('Languages built; the first is the primary one.'),
-  paper: z.array(z.enum(PAPER_SIZES, { error: 'Expected a4 or letter' })).min(1).default(['a4']).describe('Paper sizes to build PDFs for.'),
+  paper: z
+    .array(z.enum(PAPER_SIZES, { error: 'Expected a4 or letter' }))
+    .min(1)
+    // Each size names its files: a size listed twice would write every PDF twice.
+    .refine((sizes) => new Set(sizes).size === sizes.length, { error: 'Each paper size may be listed once' })
+    .default(['a4'])
+    .describe('Paper sizes to build PDFs for.'),
   readability: z
     .object({ target_grade: z.number().positive().default(8).describe('Reading grade the text should not exceed.') })
     .default({ target_grade: 8 })
