@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { composeTree, glossaryFor, guidePageUrl, partialText, type CheckedGuide } from '../compose/compose.js';
 import type { PaperSize } from '../config/schema.js';
@@ -14,6 +14,7 @@ import { renderPage } from '../render/html/page.js';
 import { renderPdf } from '../render/pdf/document.js';
 import { PAPER } from '../render/pdf/theme.js';
 import { outputPaths } from './output-paths.js';
+import { isLinkedFile, siteLink, type SiteLinkContext } from './site-links.js';
 import type { Artifact } from './plan.js';
 
 export { outputPaths };
@@ -112,10 +113,12 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
 
   const page = composeTree('guide-page', input, { quizHref, guideHref: pageHref });
   const glossary = glossaryFor(content, guide.lang);
-  artifacts.push(...imageArtifacts(content, guide));
+  const links = siteLinkContext(content, guide);
+  const link = (url: string) => siteLink(url, links);
+  artifacts.push(...imageArtifacts(content, guide, links));
   artifacts.push({
     path: outputPaths.page(guide.slug, guide.lang, primary),
-    data: Buffer.from(renderPage({ lang: guide.lang, title: guide.meta.title, siteTitle: config.title, root: '../', css: site.css, body: mdastToHtml(page, { glossary }), downloads })),
+    data: Buffer.from(renderPage({ lang: guide.lang, title: guide.meta.title, siteTitle: config.title, root: '../', css: site.css, body: mdastToHtml(page, { glossary, link }), downloads })),
     mediaType: 'text/html',
     source,
   });
@@ -123,7 +126,7 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
     const quizPage = composeTree('quiz-page', input, { guideHref: pageHref, quizHref });
     // The form is built by its own HTML template (values escaped) where the page leaves a slot.
     const form = renderQuizForm(guide, quizVersions(quiz, 1, guide.slug)[0]!, pageHref);
-    const body = mdastToHtml(quizPage).replace('<div class="quiz-form-slot"></div>', form);
+    const body = mdastToHtml(quizPage, { link }).replace('<div class="quiz-form-slot"></div>', form);
     artifacts.push({
       path: outputPaths.quizPage(guide.slug, guide.lang, primary),
       data: Buffer.from(
@@ -136,12 +139,26 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
   return artifacts;
 }
 
-/** Every image the guide shows (Markdown images and exercise figures), at the same relative path under site/. */
-function imageArtifacts(content: Content, guide: CheckedGuide): Artifact[] {
+function siteLinkContext(content: Content, guide: CheckedGuide): SiteLinkContext {
+  return { guidesRoot: path.join(content.root, 'guides'), guideDir: guide.dir, slug: guide.slug, primaryLang: content.config.languages[0] ?? 'en' };
+}
+
+/**
+ * Every image the guide shows (Markdown images and exercise figures), and every file in its
+ * images/ folder it links to (a leaflet), at the same relative path under site/.
+ */
+function imageArtifacts(content: Content, guide: CheckedGuide, links: SiteLinkContext): Artifact[] {
   const guidesRoot = path.join(content.root, 'guides');
   const found = new Map<string, Artifact>();
   visit(guide.tree, (node) => {
-    const url = node.type === 'image' ? node.url : node.type === 'containerDirective' && node.name === 'exercise' ? node.attributes?.image : undefined;
+    const url =
+      node.type === 'image'
+        ? node.url
+        : node.type === 'containerDirective' && node.name === 'exercise'
+          ? node.attributes?.image
+          : (node.type === 'link' || node.type === 'definition') && isLinkedFile(node.url, links)
+            ? node.url.replace(/[?#].*$/, '')
+            : undefined;
     if (!url) return;
     let decoded = url;
     try {
@@ -150,7 +167,7 @@ function imageArtifacts(content: Content, guide: CheckedGuide): Artifact[] {
       // Checked as written.
     }
     const resolved = resolveContentPath(content.root, content.rootReal, guide.dir, decoded);
-    if (resolved.kind !== 'inside') return;
+    if (resolved.kind !== 'inside' || !statSync(resolved.absolute).isFile()) return;
     const relative = path.relative(guidesRoot, path.resolve(guide.dir, decoded));
     if (relative.startsWith('..') || path.isAbsolute(relative)) return;
     const target = `site/${relative.split(path.sep).join('/')}`;
@@ -159,4 +176,5 @@ function imageArtifacts(content: Content, guide: CheckedGuide): Artifact[] {
   return [...found.values()];
 }
 
-const imageMediaType = (file: string) => ({ '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml' })[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+const imageMediaType = (file: string) =>
+  ({ '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml', '.pdf': 'application/pdf', '.txt': 'text/plain' })[path.extname(file).toLowerCase()] ?? 'application/octet-stream';

@@ -14,7 +14,7 @@ import { validateYaml } from './validate-yaml.js';
 import { nodeAtPath, parseYaml, placeOfNode, type ParsedYaml } from './yaml.js';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const GUIDE_FILE = /^guide(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.md$/;
+export const GUIDE_FILE = /^guide(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.md$/;
 const QUIZ_FILE = /^quiz(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.yaml$/;
 const GLOSSARY_FILE = /^glossary(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.yaml$/;
 const ROOT_KNOWN = new Set(['careprint.yaml', 'guides']);

@@ -98,9 +98,15 @@ const processor = unified()
   .use(rehypeStringify)
   .freeze();
 
-/** Composed mdast → sanitised HTML fragment; glossary terms used in it are marked up. */
-export function mdastToHtml(tree: Root, options: { glossary?: readonly GlossaryEntry[] } = {}): string {
+/** Composed mdast → sanitised HTML fragment; glossary terms used in it are marked up; `link` maps each link's address for the page. */
+export function mdastToHtml(tree: Root, options: { glossary?: readonly GlossaryEntry[]; link?: (url: string) => string } = {}): string {
   const copy = structuredClone(tree);
+  const { link } = options;
+  if (link) {
+    visit(copy, (node) => {
+      if (node.type === 'link' || node.type === 'definition') node.url = link(node.url);
+    });
+  }
   const file = new VFile();
   file.data.glossary = options.glossary ?? [];
   const hast = processor.runSync(copy, file);
