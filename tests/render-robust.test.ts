@@ -95,6 +95,7 @@ describe('careprint render on generated and pathological Markdown', () => {
     // Broken into line-long chunks in linear time, about 2 s here. The search for each chunk's length
     // once spanned the whole rest of the word: 26 s for 30,000 characters, and growing with the square.
     ['a 100,000-character word (a pasted data URL)', `Before ${'0123456789abcdef'.repeat(6250)} after.\n`],
+    ['a colon and a tab, as pasted from a spreadsheet (not a directive)', 'Time:\t10 minutes.\nNote:\there\tand\tthere\n'],
     ['a 5,000-line code block', '```\n' + Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n') + '\n```\n'],
     ['a callout longer than a page', `:::warning\n${Array.from({ length: 120 }, (_, i) => `Warning line ${i}.`).join('\n\n')}\n:::\n`],
     ['a missing and an outside image', '![gone](nothere.png)\n\n![escape](../../../etc/passwd.png)\n'],
@@ -118,6 +119,16 @@ describe('careprint render on generated and pathological Markdown', () => {
       expect(headers[0]!.artifact, `page ${n + 1}`).toBe(n > 0);
     });
     expect(pdf!.contentText.match(/Header A/g)).toHaveLength(1);
+  });
+
+  it.each(['standard', 'large'] as const)('prints every word of quotes nested 60 deep (within the limit) in %s print: indents stop growing', async (variant) => {
+    const markdown = `${'> '.repeat(60)}deepquoteword with some more words\n\n${'> '.repeat(30)}${'word '.repeat(60)}\n`;
+    const { result, pdf } = await render(markdown, variant);
+    expect(result.data).toBeDefined();
+    const tree = parseMarkdown(new VFile({ value: markdown }), markdown)!;
+    expect(missingInOrder(visibleChunks(tree, markdown), pdf!.contentText)).toEqual([]);
+    // No page left blank by text that found no room.
+    for (const page of pdf!.pages) expect(page.items.filter((i) => !i.artifact && i.str.trim()).length).toBeGreaterThan(0);
   });
 
   it('refuses Markdown nested past the limit with an error at its position, not a crash', async () => {

@@ -31,6 +31,42 @@ function deepestNode(tree: Root): { depth: number; node: { position?: Root['posi
   return best;
 }
 
+/**
+ * remark-directive reads a colon followed by a tab as a text directive named after the tab and
+ * what follows ("Time:<tab>10 minutes" became the directive "\t10"), though a directive's name
+ * must start with a letter: text pasted from a spreadsheet or a word processor looks just like
+ * that. Such a "directive" is put back as the text it was written as.
+ */
+function restoreTabbedColons(tree: Root, text: string): void {
+  const stack: Array<{ children?: Array<{ type: string; name?: string; position?: Root['position'] }> }> = [tree as never];
+  while (stack.length) {
+    const parent = stack.pop()!;
+    const children = parent.children;
+    if (!children) continue;
+    let restored = false;
+    for (let i = 0; i < children.length; i++) {
+      const node = children[i]!;
+      const start = node.position?.start.offset;
+      const end = node.position?.end.offset;
+      if (node.type === 'textDirective' && !/^[A-Za-z]/.test(node.name ?? '') && start !== undefined && end !== undefined) {
+        children[i] = { type: 'text', value: text.slice(start, end), position: node.position } as never;
+        restored = true;
+      } else stack.push(node as never);
+    }
+    if (!restored) continue;
+    // Neighbouring text nodes read as one again (renderers and rules expect merged text).
+    for (let i = children.length - 1; i > 0; i--) {
+      const before = children[i - 1] as { type: string; value?: string; position?: Root['position'] };
+      const after = children[i] as { type: string; value?: string; position?: Root['position'] };
+      if (before.type === 'text' && after.type === 'text') {
+        before.value = `${before.value ?? ''}${after.value ?? ''}`;
+        if (before.position && after.position) before.position = { start: before.position.start, end: after.position.end };
+        children.splice(i, 1);
+      }
+    }
+  }
+}
+
 /** Parse Markdown, or report why it cannot be (stack overflow, nesting past the limit). */
 export function parseMarkdown(file: VFile, text: string): Root | undefined {
   let tree: Root;
@@ -44,6 +80,7 @@ export function parseMarkdown(file: VFile, text: string): Root | undefined {
     }
     throw error;
   }
+  restoreTabbedColons(tree, text);
   const deepest = deepestNode(tree);
   // Each block level costs two tree levels (container + paragraph), so compare generously.
   if (deepest.depth > MAX_NESTING_DEPTH * 2) {

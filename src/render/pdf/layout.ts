@@ -136,7 +136,11 @@ export class Layout {
     this.y = theme.margin.top;
     this.left = theme.margin.left;
     this.width = page.width - theme.margin.left - theme.margin.right;
+    this.minimumWidth = this.width / 3;
   }
+
+  /** The narrowest any indent may make the text box (see `indented`). */
+  private readonly minimumWidth: number;
 
   get top(): number {
     return this.theme.margin.top;
@@ -178,11 +182,17 @@ export class Layout {
     if (!this.atPageTop && !this.pendingMarker) this.y += height;
   }
 
-  /** Run `draw` with the text box narrowed (indent from the left, and from the right). */
+  /**
+   * Run `draw` with the text box narrowed (indent from the left, and from the right). Indents stop
+   * growing once a third of the page's text width is left: block quotes nested 40 deep (within
+   * the nesting limit) once left no width at all, and their text was silently not printed.
+   */
   indented<T>(left: number, right: number, draw: () => T): T {
     const saved = { left: this.left, width: this.width };
-    this.left += left;
-    this.width -= left + right;
+    const room = Math.max(0, this.width - this.minimumWidth);
+    const share = left + right > room ? room / (left + right) : 1;
+    this.left += left * share;
+    this.width -= (left + right) * share;
     try {
       return draw();
     } finally {
