@@ -16,6 +16,18 @@ const FORM_TEXT = { containerDirective: ':::name … :::', leafDirective: '::nam
 
 export const isKnownDirective = (name: string): name is DirectiveName => Object.hasOwn(DIRECTIVES, name);
 
+/**
+ * Does a container directive end with its closing fence? An unclosed one runs to the end of the
+ * document (or of the list item or quote holding it), taking every later heading and paragraph
+ * into its box: the last line it spans must be a fence of colons (after any quote or list prefix).
+ */
+function isClosed(node: { position?: { start: { line: number; offset?: number | undefined }; end: { line: number; offset?: number | undefined } } | undefined }, source: string): boolean {
+  const end = node.position?.end.offset;
+  if (end === undefined || !node.position || node.position.end.line === node.position.start.line) return end === undefined;
+  const lastLine = source.slice(source.lastIndexOf('\n', end - 1) + 1, end);
+  return /:{3,}\s*$/.test(lastLine);
+}
+
 /** md-directive-unknown, md-directive-form. */
 export const directives: Rule = ({ content }) => {
   for (const guide of content.guides) {
@@ -33,6 +45,9 @@ export const directives: Rule = ({ content }) => {
       if (node.type !== expected) {
         report(guide.file, 'md-directive-form', `"${node.name}" is written ${FORM_TEXT[expected].replace('name', node.name)}`, place);
         return;
+      }
+      if (node.type === 'containerDirective' && !isClosed(node, String(guide.file.value))) {
+        report(guide.file, 'md-directive-form', `":::${node.name}" is never closed, so everything after it is inside it: end it with a line of three colons (:::)`, place);
       }
       if (node.name === 'exercise' && !node.attributes?.title?.trim()) {
         report(guide.file, 'md-directive-form', 'An exercise needs a title: :::exercise{title="Kneeling hip flexor stretch"}', place);
