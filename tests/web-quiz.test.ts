@@ -2,7 +2,7 @@
  * The web quiz in real headless Chromium: answered wrongly, then rightly, with feedback and the
  * score announced in a status region; zero axe-core violations; and readable without JavaScript.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { build } from '../src/build.js';
 import { quizSchema, type Quiz } from '../src/content/schemas.js';
 import { correctIds, questionOptions } from '../src/quiz/options.js';
 import { launchChromium } from './helpers/browser.js';
+import { materialise } from './helpers/fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SLUG = 'iliopsoas-pain-running';
@@ -112,5 +113,39 @@ describe('the web quiz', () => {
     // markup in the tests above.
     await expect(page.locator('fieldset.question legend').allInnerTexts()).resolves.toHaveLength(quiz.questions.length);
     await page.context().close();
+  });
+});
+
+describe('the web quiz with ids that run into each other', () => {
+  it('gives every control its own id: each label ticks its own box', async () => {
+    const fixture = materialise();
+    try {
+      // Question "x" with option "y-z", question "x-y" with option "z", an option named "hint".
+      writeFileSync(
+        path.join(fixture.contentDir, 'guides/sample-guide/quiz.yaml'),
+        [
+          'title: Check what you know',
+          'questions:',
+          '  - { id: x, type: single, prompt: First question?, answer: y-z, section: first-section, options: [{ id: y-z, text: First yes }, { id: hint, text: First no }] }',
+          '  - { id: x-y, type: single, prompt: Second question?, answer: z, section: second-section, options: [{ id: z, text: Second yes }, { id: w, text: Second no }] }',
+          '',
+        ].join('\n'),
+      );
+      const dist = path.join(fixture.root, 'dist');
+      expect((await build(fixture.contentDir, { out: dist, cwd: fixture.root, today: '2026-11-27' })).ok).toBe(true);
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(path.join(dist, 'site/sample-guide/quiz.html')).href);
+      const ids = await page.locator('[id]').evaluateAll((els) => els.map((e) => e.id));
+      expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+      for (const text of ['First yes', 'First no', 'Second yes', 'Second no']) {
+        await page.getByText(text, { exact: true }).click();
+        expect(await page.getByLabel(text, { exact: true }).isChecked(), text).toBe(true);
+      }
+      // Each question kept its own answer: the second question's clicks did not untick the first's.
+      expect(await page.getByLabel('First no', { exact: true }).isChecked()).toBe(true);
+      await page.close();
+    } finally {
+      fixture.cleanup();
+    }
   });
 });

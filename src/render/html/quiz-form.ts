@@ -9,7 +9,6 @@ import type { QuizVersion } from '../../quiz/versions.js';
 interface FormData {
   questions: Array<{
     number: number;
-    id: string;
     type: string;
     inputType: 'radio' | 'checkbox';
     prompt: string;
@@ -26,7 +25,12 @@ interface FormData {
 // An HTML-escaping environment (every value escaped), compiled once per process.
 let form: HandlebarsTemplateDelegate<FormData> | undefined;
 
-/** Ids as they appear in HTML ids and values: letters, digits and hyphens only. */
+/**
+ * Option ids as input values (what the page's script compares with the answer): letters, digits,
+ * hyphens and escapes. Element ids come from question numbers and option positions instead:
+ * made from the editors' ids, question "x" with option "y-z" and question "x-y" with option "z"
+ * gave two inputs one id, and one label ticked the other question's box.
+ */
 const safeId = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}`);
 
 /**
@@ -40,7 +44,6 @@ export function renderQuizForm(guide: CheckedGuide, version: QuizVersion, guideH
     const { sectionSlug: _slug, ...facts } = questionFacts(question, options, correct, guide.headings, guideHref);
     return {
       number: index + 1,
-      id: safeId(question.id),
       type: question.type,
       inputType: question.type === 'multiple' ? ('checkbox' as const) : ('radio' as const),
       answer: correct.map(safeId).join(' '),
