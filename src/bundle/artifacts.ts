@@ -15,6 +15,7 @@ import { renderPdf } from '../render/pdf/document.js';
 import { PAPER } from '../render/pdf/theme.js';
 import { outputPaths } from './output-paths.js';
 import { isLinkedFile, siteLink, type SiteLinkContext } from './site-links.js';
+import { splitTarget } from '../content/paths.js';
 import type { Artifact } from './plan.js';
 
 export { outputPaths };
@@ -157,15 +158,11 @@ function imageArtifacts(content: Content, guide: CheckedGuide, links: SiteLinkCo
         : node.type === 'containerDirective' && node.name === 'exercise'
           ? node.attributes?.image
           : (node.type === 'link' || node.type === 'definition') && isLinkedFile(node.url, links)
-            ? node.url.replace(/[?#].*$/, '')
+            ? node.url
             : undefined;
     if (!url) return;
-    let decoded = url;
-    try {
-      decoded = decodeURIComponent(url);
-    } catch {
-      // Checked as written.
-    }
+    // The file as check resolves it: a ?query or #fragment is not part of its name.
+    const decoded = splitTarget(url).file;
     const resolved = resolveContentPath(content.root, content.rootReal, guide.dir, decoded);
     if (resolved.kind !== 'inside' || !statSync(resolved.absolute).isFile()) return;
     const relative = path.relative(guidesRoot, path.resolve(guide.dir, decoded));

@@ -38,3 +38,16 @@ export function resolveContentPath(root: string, rootReal: string, fromDir: stri
 export async function realContentRoot(root: string): Promise<string> {
   return realpath(root);
 }
+
+/** A relative link's file part (decoded) and its #fragment. */
+export function splitTarget(url: string): { file: string; fragment: string | undefined } {
+  const hash = url.indexOf('#');
+  const withoutQuery = (hash >= 0 ? url.slice(0, hash) : url).replace(/\?.*$/, '');
+  let file = withoutQuery;
+  try {
+    file = decodeURIComponent(withoutQuery);
+  } catch {
+    // A malformed escape is checked as written.
+  }
+  return { file, fragment: hash >= 0 ? url.slice(hash + 1) : undefined };
+}

@@ -4,7 +4,9 @@ import type { GuideDoc } from '../../content/model.js';
 import { imageInfo, MAX_IMAGE_PIXELS } from '../../content/images.js';
 import { pngProblem } from '../../content/png.js';
 import { svgFileProblem } from '../../content/svg.js';
-import { resolveContentPath } from '../../content/paths.js';
+import { resolveContentPath, splitTarget } from '../../content/paths.js';
+
+export { splitTarget };
 import { report, type Place } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
 
@@ -27,18 +29,6 @@ export function isSafeUrl(url: string): boolean {
   return (SAFE_PROTOCOLS as readonly string[]).includes(scheme);
 }
 
-/** A relative link's file part (decoded) and its #fragment. */
-export function splitTarget(url: string): { file: string; fragment: string | undefined } {
-  const hash = url.indexOf('#');
-  const withoutQuery = (hash >= 0 ? url.slice(0, hash) : url).replace(/\?.*$/, '');
-  let file = withoutQuery;
-  try {
-    file = decodeURIComponent(withoutQuery);
-  } catch {
-    // A malformed escape is checked as written.
-  }
-  return { file, fragment: hash >= 0 ? url.slice(hash + 1) : undefined };
-}
 
 type TargetKind = 'link' | 'image';
 

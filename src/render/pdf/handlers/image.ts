@@ -5,6 +5,7 @@ import { imageInfo, MAX_IMAGE_PIXELS, type ImageInfo } from '../../../content/im
 import { pngProblem } from '../../../content/png.js';
 import { svgFileProblem } from '../../../content/svg.js';
 import { resolveContentPath } from '../../../content/paths.js';
+import { splitTarget } from '../../../content/paths.js';
 import { fontName } from '../fonts.js';
 import { bodyStyle } from '../inline.js';
 import { drawPreparedPng, preparePng } from '../png-cache.js';
@@ -17,12 +18,8 @@ import type { PdfState } from '../state.js';
  */
 export function resolveImage(state: Pick<PdfState, 'baseDir' | 'imageRoot'>, written: string): { file: string; info: ImageInfo } | undefined {
   if (!state.baseDir || !state.imageRoot) return undefined;
-  let decoded = written;
-  try {
-    decoded = decodeURIComponent(written);
-  } catch {
-    // Checked as written.
-  }
+  // The file as check resolves it: a ?query or #fragment is not part of its name.
+  const decoded = splitTarget(written).file;
   const resolved = resolveContentPath(state.imageRoot, realpathSync(state.imageRoot), state.baseDir, decoded);
   if (resolved.kind !== 'inside') return undefined;
   try {
