@@ -106,8 +106,10 @@ export function parseYaml(file: VFile, text: string, firstLine: number, offset: 
     report(file, rule, reason, placeOf(region, error.pos[0], error.pos[1]));
     ok = false;
   }
+  // What the YAML library only warns about (an unknown `!tag`) still means the file does not say
+  // what its editor meant: an error, at the catalogue's severity for yaml-syntax.
   for (const warning of doc.warnings) {
-    report(file, 'yaml-syntax', cleanYamlMessage(warning.message), placeOf(region, warning.pos[0], warning.pos[1]), { severity: 'warning' });
+    report(file, 'yaml-syntax', cleanYamlMessage(warning.message), placeOf(region, warning.pos[0], warning.pos[1]));
   }
   if (!ok) return { region, doc, value: undefined };
 
