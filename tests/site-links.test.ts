@@ -19,7 +19,10 @@ beforeAll(async () => {
   const guide = path.join(fixture.contentDir, 'guides/sample-guide');
   mkdirSync(path.join(guide, 'images'), { recursive: true });
   writeFileSync(path.join(guide, 'images/home-plan.txt'), 'Walk 10 minutes a day.\n');
-  appendFileSync(path.join(guide, 'guide.md'), '\nBack to [the first section](guide.md#first-section), and your [home plan](images/home-plan.txt).\n');
+  appendFileSync(
+    path.join(guide, 'guide.md'),
+    '\nBack to [the first section](guide.md#first-section), and your [home plan](images/home-plan.txt).\n\n## !!!\n\nHeadings whose text makes no anchor.\n\n## ???\n\nAnother [back to it](#section).\n',
+  );
   dist = path.join(fixture.root, 'dist');
   const result = await build(fixture.contentDir, { out: dist, cwd: fixture.root, today: DEFAULT_TODAY });
   expect(result.ok).toBe(true);
@@ -42,6 +45,18 @@ function linksOf(page: string): Array<{ href: string; file: string; id: string |
 const idsOf = (file: string) => new Set(elements(fromHtml(readFileSync(file, 'utf8'))).map((e) => String(e.properties.id ?? '')));
 
 describe('links on guide pages', () => {
+  it('give every heading an anchor, one that makes no slug included, and the contents list leads to each', () => {
+    const page = path.join(dist, 'site/sample-guide/index.html');
+    const html = fromHtml(readFileSync(page, 'utf8'));
+    const ids = elements(html).map((e) => e.properties.id).filter((id) => id !== undefined).map(String);
+    expect(ids).not.toContain('');
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    expect(ids).toEqual(expect.arrayContaining(['section', 'section-1']));
+    const contents = elements(html).filter((e) => e.tagName === 'nav').flatMap((nav) => elements(nav)).filter((e) => e.tagName === 'a').map((a) => String(a.properties.href));
+    expect(contents).toEqual(expect.arrayContaining(['#section', '#section-1']));
+    for (const href of contents) expect(ids, href).toContain(href.slice(1));
+  });
+
   it("lead to the other guide's page and heading, not to its Markdown source", () => {
     const page = path.join(dist, 'site/sample-guide/index.html');
     const toOther = linksOf(page).filter((l) => l.href.includes('second-guide'));

@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import GithubSlugger from 'github-slugger';
+import { headingSlugger } from './heading-slug.js';
 import type { Heading, Root, Yaml } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { VFile } from 'vfile';
@@ -60,13 +60,13 @@ async function loadYamlFile(absolute: string, rootReal: string, cwd: string, fil
 }
 
 export function headingsOf(tree: Root): GuideHeading[] {
-  const slugger = new GithubSlugger();
+  const slugOf = headingSlugger();
   const headings: GuideHeading[] = [];
   const walk = (node: { type: string; children?: unknown[] }) => {
     if (node.type === 'heading') {
       const heading = node as Heading;
       const text = toString(heading);
-      headings.push({ depth: heading.depth, text, slug: slugger.slug(text), node: heading });
+      headings.push({ depth: heading.depth, text, slug: slugOf(text), node: heading });
     }
     // Headings inside callouts and lists still get anchors: walk everything.
     for (const child of node.children ?? []) walk(child as { type: string; children?: unknown[] });

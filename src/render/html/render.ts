@@ -1,5 +1,5 @@
 import type { Root } from 'mdast';
-import GithubSlugger from 'github-slugger';
+import { headingSlugger } from '../../content/heading-slug.js';
 import { toString } from 'mdast-util-to-string';
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -44,9 +44,9 @@ export const SANITIZE_SCHEMA: SanitizeSchema = {
 /** Heading ids from the same slugger the checker uses, so `quiz.section` anchors resolve. */
 function remarkHeadingIds() {
   return (tree: Root) => {
-    const slugger = new GithubSlugger();
+    const slugOf = headingSlugger();
     visit(tree, 'heading', (node) => {
-      node.data = { ...node.data, hProperties: { ...(node.data?.hProperties ?? {}), id: slugger.slug(toString(node)) } };
+      node.data = { ...node.data, hProperties: { ...(node.data?.hProperties ?? {}), id: slugOf(toString(node)) } };
     });
   };
 }

@@ -1,5 +1,5 @@
 import type { Root } from 'mdast';
-import GithubSlugger from 'github-slugger';
+import { headingSlugger } from '../../content/heading-slug.js';
 import type { PaperSize } from '../../config/schema.js';
 import { fontName, registerFonts } from './fonts.js';
 import { endnotes } from './handlers/footnotes.js';
@@ -145,7 +145,7 @@ export async function renderPdf(tree: Root, options: PdfOptions): Promise<Buffer
     outline: [],
     tight: false,
     answerBox: undefined,
-    slugger: new GithubSlugger(),
+    slugOf: headingSlugger(),
     onHeading: options.onHeading,
     sectionPages: options.sectionPages,
   };

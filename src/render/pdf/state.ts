@@ -26,7 +26,7 @@ export interface PdfState {
   /** Inside a quiz question: list items get empty answer boxes of this shape. */
   answerBox: 'round' | 'square' | undefined;
   /** Anchors of the headings drawn so far (same slugs as the web page's ids). */
-  readonly slugger: { slug(text: string): string };
+  readonly slugOf: (text: string) => string;
   /** Told the page (1-based) each heading lands on. */
   readonly onHeading: ((slug: string, page: number) => void) | undefined;
   /** The handout page of each section, for `careprint-page` references (answer keys). */

@@ -14,7 +14,7 @@ export function heading(node: Heading, state: PdfState): void {
   layout.ensure(height + theme.bodySize * theme.lineHeight * 2);
   if (!layout.dry) {
     addBookmark(node, state);
-    state.onHeading?.(state.slugger.slug(toString(node)), state.doc.bufferedPageRange().count);
+    state.onHeading?.(state.slugOf(toString(node)), state.doc.bufferedPageRange().count);
   }
   layout.tagger.within(`H${node.depth}`, () => layout.flow(runs));
   layout.y += size * 0.25;
