@@ -131,6 +131,11 @@ describe('careprint render on generated and pathological Markdown', () => {
     for (const page of pdf!.pages) expect(page.items.filter((i) => !i.artifact && i.str.trim()).length).toBeGreaterThan(0);
   });
 
+  it('breaks the page once for page breaks in a row: no blank page between them', async () => {
+    const { pdf } = await render('# Title\n\nFirst part.\n\n::pagebreak\n\n::pagebreak\n\n::pagebreak\n\nSecond part.\n');
+    expect(pdf!.pages.map((page) => page.items.filter((i) => !i.artifact && i.str.trim()).map((i) => i.str.trim()).join(' '))).toEqual(['Title First part.', 'Second part.']);
+  });
+
   it('refuses Markdown nested past the limit with an error at its position, not a crash', async () => {
     const { result } = await render(`${'> '.repeat(200)}too deep\n`);
     expect(result.data).toBeUndefined();

@@ -74,6 +74,9 @@ export const directives: Rule = ({ content }) => {
       if (node.type === 'containerDirective' && !isClosed(node, source)) {
         report(guide.file, 'md-directive-form', `":::${node.name}" is never closed, so everything after it is inside it: end it with a line of three colons (:::)`, place);
       }
+      if (node.name === 'pagebreak' && node.children.length > 0) {
+        report(guide.file, 'md-directive-form', '::pagebreak takes no text: the PDF would not print it (write it as a paragraph of its own)', place);
+      }
       if (node.name === 'exercise' && !node.attributes?.title?.trim()) {
         report(guide.file, 'md-directive-form', 'An exercise needs a title: :::exercise{title="Kneeling hip flexor stretch"}', place);
       }

@@ -226,7 +226,10 @@ export function containerDirective(node: ContainerDirective, state: PdfState): v
 }
 
 export function leafDirective(node: LeafDirective, state: PdfState): void {
-  if (node.name === 'pagebreak') state.layout.newPage();
+  // A break where a page has just begun would only leave a blank page (two breaks in a row).
+  if (node.name === 'pagebreak') {
+    if (!state.layout.atPageTop) state.layout.newPage();
+  }
   else if (node.name === 'careprint-answer-lines') answerLines(state);
   else if (!node.name.startsWith('careprint-')) {
     // Unknown to careprint (an ad-hoc file): print it as written rather than lose it.
