@@ -301,15 +301,13 @@ export class Layout {
         while (guess < high && fits(start, guess, room)) {
           low = guess;
           guess = Math.min(high, guess * 2);
-          if (guess === low) break;
         }
-        if (guess < high && guess > low) high = guess;
+        if (guess < high) high = guess;
         while (high - low > 1) {
           const mid = low + Math.floor((high - low) / 2);
           if (fits(start, mid, room)) low = mid;
           else high = mid;
         }
-        low = Math.min(low, left);
         // A line always takes at least one character, however narrow it is.
         const take = low === 0 && chunk.pieces.length === 0 ? 1 : low;
         if (take === 0) {
