@@ -5,13 +5,21 @@ import { nodePlace, type Rule } from './context.js';
 // An HTML comment is an editor's note, removed as intended; anything else is content that would vanish.
 const isComment = (value: string) => /^<!--[\s\S]*-->$/.test(value.trim());
 
-/** md-html, md-heading-increment, md-heading-title. */
+/** md-html, md-footnote-unused, md-heading-increment, md-heading-title. */
 export const markup: Rule = ({ content }) => {
   for (const guide of content.guides) {
     if (!guide.tree) continue;
     visit(guide.tree, 'html', (node) => {
       if (isComment(node.value)) return;
       report(guide.file, 'md-html', 'Raw HTML is removed from every output (web page and PDF): write it in Markdown', nodePlace(node));
+    });
+    // A footnote nothing refers to is dropped from the web page (remark-rehype shows only the
+    // referred ones) but printed in the PDF's notes: the two would say different things.
+    const referred = new Set<string>();
+    visit(guide.tree, 'footnoteReference', (node) => void referred.add(node.identifier));
+    visit(guide.tree, 'footnoteDefinition', (node) => {
+      if (referred.has(node.identifier)) return;
+      report(guide.file, 'md-footnote-unused', `Footnote [^${node.label ?? node.identifier}] is never referred to, so the web page leaves it out: refer to it with [^${node.label ?? node.identifier}] or remove it`, nodePlace(node));
     });
     if (guide.headings.length === 0) {
       const first = guide.tree.children.find((node) => node.type !== 'yaml');
