@@ -131,6 +131,16 @@ describe('careprint render on generated and pathological Markdown', () => {
     for (const page of pdf!.pages) expect(page.items.filter((i) => !i.artifact && i.str.trim()).length).toBeGreaterThan(0);
   });
 
+  it('starts a table row taller than a page where it stands: no page holds only the title or the header', async () => {
+    const markdown = `# Title\n\nIntro.\n\n| a | b |\n| --- | --- |\n| small | ${'word '.repeat(3000)}|\n| last | row |\n`;
+    const { pdf } = await render(markdown);
+    const words = pdf!.pages.map((page) => page.items.filter((i) => !i.artifact).reduce((n, i) => n + (i.str.match(/\bword\b/g)?.length ?? 0), 0));
+    expect(words[0], 'the row starts on the first page').toBeGreaterThan(100);
+    expect(words.slice(0, -1).every((n) => n > 100), `words per page: ${words.join(', ')}`).toBe(true);
+    const tree = parseMarkdown(new VFile({ value: markdown }), markdown)!;
+    expect(missingInOrder(visibleChunks(tree, markdown), pdf!.contentText)).toEqual([]);
+  });
+
   it('breaks the page once for page breaks in a row: no blank page between them', async () => {
     const { pdf } = await render('# Title\n\nFirst part.\n\n::pagebreak\n\n::pagebreak\n\n::pagebreak\n\nSecond part.\n');
     expect(pdf!.pages.map((page) => page.items.filter((i) => !i.artifact && i.str.trim()).map((i) => i.str.trim()).join(' '))).toEqual(['Title First part.', 'Second part.']);

@@ -50,14 +50,16 @@ export function table(node: Table, state: PdfState): void {
   const drawRow = (r: number, repeated = false) => {
     const row = cells[r]!;
     const height = Math.max(...row.map((runs, c) => layout.measure(() => layout.indented(0, 0, () => cellFlow(runs, c, true))))) + PAD * 2;
-    layout.ensure(height);
+    if (height <= layout.pageContentHeight) layout.ensure(height);
     const top = layout.y;
+    // The borders stop at the foot of the page: a row taller than a page runs on without them.
+    const drawn = Math.min(height, layout.bottom - top);
     layout.artifact(() => {
       let x = layout.left;
-      if (r === 0) doc.save().fillColor(theme.colors.tableHeader).rect(x, top, total, height).fill().restore();
+      if (r === 0) doc.save().fillColor(theme.colors.tableHeader).rect(x, top, total, drawn).fill().restore();
       doc.save().lineWidth(0.75).strokeColor(theme.colors.rule);
       for (const w of widths) {
-        doc.rect(x, top, w, height).stroke();
+        doc.rect(x, top, w, drawn).stroke();
         x += w;
       }
       doc.restore();
@@ -97,12 +99,17 @@ export function table(node: Table, state: PdfState): void {
   layout.space(theme.blockSpace);
   const headerHeight = layout.measure(() => drawRow(0));
   const firstBody = rows.length > 1 ? layout.measure(() => drawRow(1)) : 0;
-  layout.ensure(headerHeight + firstBody);
+  // Start on a new page when the header and first row would fit on one; a first row taller than
+  // any page starts here all the same (moving it would only leave a page with the title alone).
+  layout.ensure(headerHeight + firstBody <= layout.pageContentHeight ? headerHeight + firstBody : headerHeight);
   layout.tagger.within('Table', () => {
     drawRow(0);
     for (let r = 1; r < rows.length; r++) {
       const height = layout.measure(() => drawRow(r));
-      if (!layout.dry && layout.y + height > layout.bottom && !layout.atPageTop) {
+      // A row taller than a page (a cell of thousands of words) would not fit on the next page
+      // either: it goes on here rather than after a page holding only the repeated header.
+      const fitsOnAPage = headerHeight + height <= layout.pageContentHeight;
+      if (!layout.dry && layout.y + height > layout.bottom && !layout.atPageTop && fitsOnAPage) {
         layout.newPage();
         drawRow(0, true);
       }
