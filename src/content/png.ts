@@ -25,14 +25,15 @@ const DECODED = new Map<string, DecodedPng>();
 const MAX_DECODED_BYTES = 64 * 1024 * 1024;
 let decodedBytes = 0;
 
-const keyOf = (file: string) => {
+/** A file as process-wide caches of its contents know it: path, size and modification time. */
+export function fileVersionKey(file: string): string {
   const info = statSync(file);
   return `${file}\u0000${info.size}\u0000${info.mtimeMs}`;
-};
+}
 
 /** Decode a PNG file (throws pngjs's error for a damaged or unsupported file). */
 export function decodePng(file: string): DecodedPng {
-  const key = keyOf(file);
+  const key = fileVersionKey(file);
   const known = DECODED.get(key);
   if (known) return known;
   const png = PNG.sync.read(readFileSync(file));

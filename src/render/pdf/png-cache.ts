@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import { decodePng } from '../../content/png.js';
+import { decodePng, fileVersionKey } from '../../content/png.js';
 
 /**
  * Every PNG careprint prints, decoded once per process (by pngjs, as `check` reads it) and
@@ -27,14 +26,9 @@ interface SplitPng {
 const SPLIT = new Map<string, SplitPng>();
 const MAX_IMAGES = 256;
 
-const keyOf = (file: string) => {
-  const info = statSync(file);
-  return `${file}\u0000${info.size}\u0000${info.mtimeMs}`;
-};
-
 /** Decode and split a PNG ahead of drawing (throws for a file that does not decode). */
 export function preparePng(file: string): void {
-  const key = keyOf(file);
+  const key = fileVersionKey(file);
   if (SPLIT.has(key)) return;
   if (SPLIT.size >= MAX_IMAGES) SPLIT.clear();
   const png = decodePng(file);
@@ -80,7 +74,7 @@ const PLACED = new WeakMap<object, Map<string, PlacedImage>>();
 
 /** Draw a prepared PNG; false when the file was not prepared. */
 export function drawPreparedPng(doc: PDFKit.PDFDocument, file: string, x: number, y: number, width: number, height: number): boolean {
-  const split = SPLIT.get(keyOf(file));
+  const split = SPLIT.get(fileVersionKey(file));
   if (!split) return false;
   let placed = PLACED.get(doc);
   if (!placed) {
