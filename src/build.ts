@@ -98,7 +98,9 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): BuildClock {
 function digestFiles(files: readonly string[], base: string, rootReal: string): string {
   const hash = createHash('sha256');
   for (const file of files) {
-    const real = realpathSync(file);
+    // The system's realpath, one call per file (the JavaScript one looks up every folder on the
+    // way): 15-20 ms of a 200-guide library's no-op build.
+    const real = realpathSync.native(file);
     const data = isInside(rootReal, real) ? readFileSync(real) : Buffer.from(`link outside: ${readlinkSync(file)}`);
     hash.update(path.relative(base, file)).update('\0').update(data).update('\0');
   }
