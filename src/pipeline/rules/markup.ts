@@ -1,11 +1,22 @@
 import { visit } from 'unist-util-visit';
+import { location } from 'vfile-location';
 import { report } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
 
 // An HTML comment is an editor's note, removed as intended; anything else is content that would vanish.
 const isComment = (value: string) => /^<!--[\s\S]*-->$/.test(value.trim());
 
-/** md-html, md-footnote-unused, md-heading-increment, md-heading-title. */
+/**
+ * Text-direction embeddings, overrides and isolates (U+202A, U+202B, U+202D, U+202E, U+2066 to
+ * U+2068; the characters that close them reorder nothing on their own): invisible, and a browser
+ * reorders the text after them while the PDF prints it in stored order, so the web page and the
+ * handout would read differently (and text can be made to read other than it is written).
+ */
+const BIDI_CONTROLS = /[\u202A\u202B\u202D\u202E\u2066-\u2068]/g;
+/** Past this many in one file, the rest are not listed. */
+const MAX_BIDI_REPORTS = 10;
+
+/** md-html, md-bidi-control, md-footnote-unused, md-heading-increment, md-heading-title. */
 export const markup: Rule = ({ content }) => {
   for (const guide of content.guides) {
     if (!guide.tree) continue;
@@ -13,6 +24,15 @@ export const markup: Rule = ({ content }) => {
       if (isComment(node.value)) return;
       report(guide.file, 'md-html', 'Raw HTML is removed from every output (web page and PDF): write it in Markdown', nodePlace(node));
     });
+    const source = String(guide.file.value);
+    const points = location(guide.file);
+    let bidi = 0;
+    for (const match of source.matchAll(BIDI_CONTROLS)) {
+      if (++bidi > MAX_BIDI_REPORTS) break;
+      const code = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase()}`;
+      const start = points.toPoint(match.index) ?? { line: 1, column: 1 };
+      report(guide.file, 'md-bidi-control', `Invisible text-direction control ${code}: the web page would show the text after it reordered, the PDF would not (remove it)`, { start });
+    }
     // A footnote nothing refers to is dropped from the web page (remark-rehype shows only the
     // referred ones) but printed in the PDF's notes: the two would say different things.
     const referred = new Set<string>();
