@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { GUIDE_FILE } from '../content/load.js';
-import { schemeOf, splitTarget } from '../pipeline/rules/links.js';
+import { splitTarget } from '../content/paths.js';
+import { schemeOf } from '../pipeline/rules/links.js';
 import { outputPaths } from './output-paths.js';
 
 /**

@@ -1,5 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { pngProblem } from './png.js';
+import { svgFileProblem } from './svg.js';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.svg'] as const;
 
@@ -66,6 +68,34 @@ export function imageInfo(file: string): ImageInfo | undefined {
   if (extension === '.svg') {
     const text = bytes.toString('utf8');
     if (/<svg[\s>]/i.test(text)) return { format: 'svg', ...svgSize(text) };
+  }
+  return undefined;
+}
+
+/** Why an image file cannot be printed and published; `reason` completes `"<path>" …`. */
+export interface ImageProblem {
+  rule: 'md-image-format' | 'md-image-size';
+  reason: string;
+}
+
+/**
+ * Everything careprint asks of an image file, in one place for `check` (guide images, exercise
+ * figures, the clinic logo) and the renderer (which draws the alt text instead): a real PNG, JPEG
+ * or SVG by its bytes, a bitmap of a sane size, a PNG that decodes whole, an SVG that is only a
+ * drawing. `info` is the file's `imageInfo` when the caller has read it already.
+ */
+export function imageProblem(file: string, info: ImageInfo | undefined = statSync(file).isFile() ? imageInfo(file) : undefined): ImageProblem | undefined {
+  if (info === undefined) return { rule: 'md-image-format', reason: 'is not a PNG, JPEG or SVG image file' };
+  if (info.format !== 'svg' && info.width * info.height > MAX_IMAGE_PIXELS) {
+    return { rule: 'md-image-size', reason: `is ${info.width}×${info.height} pixels; scale it down to at most ${MAX_IMAGE_PIXELS / 1e6} megapixels (about 5000×5000)` };
+  }
+  if (info.format === 'png') {
+    const damage = pngProblem(file);
+    if (damage) return { rule: 'md-image-format', reason: `is a damaged PNG file (${damage}); export it again from the original` };
+  }
+  if (info.format === 'svg') {
+    const svg = svgFileProblem(file);
+    if (svg) return { rule: svg.rule, reason: `cannot be used: ${svg.reason}` };
   }
   return undefined;
 }

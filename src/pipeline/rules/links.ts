@@ -1,12 +1,7 @@
-import { statSync } from 'node:fs';
 import { visit } from 'unist-util-visit';
 import type { GuideDoc } from '../../content/model.js';
-import { imageInfo, MAX_IMAGE_PIXELS } from '../../content/images.js';
-import { pngProblem } from '../../content/png.js';
-import { svgFileProblem } from '../../content/svg.js';
+import { imageProblem } from '../../content/images.js';
 import { resolveContentPath, splitTarget } from '../../content/paths.js';
-
-export { splitTarget };
 import { report, type Place } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
 
@@ -61,18 +56,8 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
     return;
   }
   if (kind === 'image') {
-    const info = statSync(resolved.absolute).isFile() ? imageInfo(resolved.absolute) : undefined;
-    if (info === undefined) {
-      report(guide.file, 'md-image-format', `"${relative}" is not a PNG, JPEG or SVG image file`, place);
-    } else if (info.format !== 'svg' && info.width * info.height > MAX_IMAGE_PIXELS) {
-      report(guide.file, 'md-image-size', `"${relative}" is ${info.width}×${info.height} pixels; scale it down to at most ${MAX_IMAGE_PIXELS / 1e6} megapixels (about 5000×5000)`, place);
-    } else if (info.format === 'png') {
-      const problem = pngProblem(resolved.absolute);
-      if (problem) report(guide.file, 'md-image-format', `"${relative}" is a damaged PNG file (${problem}); export it again from the original`, place);
-    } else if (info.format === 'svg') {
-      const problem = svgFileProblem(resolved.absolute);
-      if (problem) report(guide.file, problem.rule, `"${relative}" cannot be used as a figure: ${problem.reason}`, place);
-    }
+    const problem = imageProblem(resolved.absolute);
+    if (problem) report(guide.file, problem.rule, `"${relative}" ${problem.reason}`, place);
     return;
   }
   const target = byPath.get(resolved.absolute);

@@ -1,11 +1,8 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import type { Image, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
-import { imageInfo, MAX_IMAGE_PIXELS, type ImageInfo } from '../../../content/images.js';
-import { pngProblem } from '../../../content/png.js';
-import { svgFileProblem } from '../../../content/svg.js';
-import { resolveContentPath } from '../../../content/paths.js';
-import { splitTarget } from '../../../content/paths.js';
+import { imageInfo, imageProblem, type ImageInfo } from '../../../content/images.js';
+import { resolveContentPath, splitTarget } from '../../../content/paths.js';
 import { fontName } from '../fonts.js';
 import { bodyStyle } from '../inline.js';
 import { drawPreparedPng, preparePng } from '../png-cache.js';
@@ -24,11 +21,8 @@ export function resolveImage(state: Pick<PdfState, 'baseDir' | 'imageRoot'>, wri
   if (resolved.kind !== 'inside') return undefined;
   try {
     const info = imageInfo(resolved.absolute);
-    if (!info || (info.format !== 'svg' && info.width * info.height > MAX_IMAGE_PIXELS)) return undefined;
-    // A PNG that does not decode prints as its alt text (`check` reports it as md-image-format).
-    if (info.format === 'png' && pngProblem(resolved.absolute) !== undefined) return undefined;
-    // Likewise an SVG that is more than a drawing, or too big to draw.
-    if (info.format === 'svg' && svgFileProblem(resolved.absolute) !== undefined) return undefined;
+    // An image check would refuse prints as its alt text.
+    if (!info || imageProblem(resolved.absolute, info)) return undefined;
     return { file: resolved.absolute, info };
   } catch {
     return undefined;
