@@ -10,7 +10,7 @@ import { outputPaths } from './output-paths.js';
  * that guide as `knee-pain/index.html`, with the same heading ids. A link to a guide file becomes
  * a link to its page (a translation's file, `guide.es.md`, to that language's page); a link to
  * anything else inside a guide folder (a leaflet kept in images/) stays as written, and the file
- * is published at the same place (see `linkedFiles`).
+ * is published at the same place (see `isLinkedFile`).
  */
 export interface SiteLinkContext {
   /** The content folder's guides/ folder. */
