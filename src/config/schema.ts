@@ -26,7 +26,13 @@ export const configSchema = z.object({
     .refine((value) => /^https?:\/\//.test(value), { error: 'Expected an absolute http(s) URL' })
     .optional()
     .describe('Public address of the site, for QR codes and links on paper.'),
-  languages: z.array(langTag).min(1).default(['en']).describe('Languages built; the first is the primary one.'),
+  languages: z
+    .array(langTag)
+    .min(1)
+    // Language tags are case-insensitive (en-GB is en-gb): one listed twice is a slip in the file.
+    .refine((tags) => new Set(tags.map((tag) => tag.toLowerCase())).size === tags.length, { error: 'Each language may be listed once' })
+    .default(['en'])
+    .describe('Languages built; the first is the primary one.'),
   paper: z
     .array(z.enum(PAPER_SIZES, { error: 'Expected a4 or letter' }))
     .min(1)
