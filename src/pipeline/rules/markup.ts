@@ -1,4 +1,5 @@
 import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { report } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
@@ -16,23 +17,34 @@ const BIDI_CONTROLS = /[\u202A\u202B\u202D\u202E\u2066-\u2068]/g;
 /** Past this many in one file, the rest are not listed. */
 const MAX_BIDI_REPORTS = 10;
 
+/** md-bidi-control at each text-direction control in `file` (the first few). */
+function bidiControls(file: VFile): void {
+  const source = String(file.value ?? '');
+  // Most files have none: skip building the line index (search ignores the g flag's state).
+  if (source.search(BIDI_CONTROLS) < 0) return;
+  const points = location(file);
+  let bidi = 0;
+  for (const match of source.matchAll(BIDI_CONTROLS)) {
+    if (++bidi > MAX_BIDI_REPORTS) break;
+    const code = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase()}`;
+    const start = points.toPoint(match.index) ?? { line: 1, column: 1 };
+    report(file, 'md-bidi-control', `Invisible text-direction control ${code}: the web page would show the text after it reordered, the PDF would not (remove it)`, { start });
+  }
+}
+
 /** md-html, md-bidi-control, md-footnote-unused, md-heading-increment, md-heading-title. */
 export const markup: Rule = ({ content }) => {
+  // Quiz and glossary text and the config's names are printed and published as a guide's are.
+  for (const glossary of content.glossaries) bidiControls(glossary.file);
+  if (content.configDoc) bidiControls(content.configDoc.file);
   for (const guide of content.guides) {
+    if (guide.quiz) bidiControls(guide.quiz.file);
     if (!guide.tree) continue;
     visit(guide.tree, 'html', (node) => {
       if (isComment(node.value)) return;
       report(guide.file, 'md-html', 'Raw HTML is removed from every output (web page and PDF): write it in Markdown', nodePlace(node));
     });
-    const source = String(guide.file.value);
-    const points = location(guide.file);
-    let bidi = 0;
-    for (const match of source.matchAll(BIDI_CONTROLS)) {
-      if (++bidi > MAX_BIDI_REPORTS) break;
-      const code = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase()}`;
-      const start = points.toPoint(match.index) ?? { line: 1, column: 1 };
-      report(guide.file, 'md-bidi-control', `Invisible text-direction control ${code}: the web page would show the text after it reordered, the PDF would not (remove it)`, { start });
-    }
+    bidiControls(guide.file);
     // A footnote nothing refers to is dropped from the web page (remark-rehype shows only the
     // referred ones) but printed in the PDF's notes: the two would say different things.
     const referred = new Set<string>();
