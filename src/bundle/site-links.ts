@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { GUIDE_FILE } from '../content/load.js';
-import { splitTarget } from '../content/paths.js';
+import { GUIDE_FILE, guideFolderTarget, isPublishedTarget, splitTarget } from '../content/paths.js';
 import { schemeOf } from '../pipeline/rules/links.js';
 import { outputPaths } from './output-paths.js';
 
@@ -24,14 +23,13 @@ export interface SiteLinkContext {
 }
 
 /** Where a relative link lands inside guides/ (slug and path within the folder), or undefined. */
-function insideGuides(url: string, context: SiteLinkContext): { slug: string; rest: string[]; fragment: string | undefined } | undefined {
+function insideGuides(url: string, context: SiteLinkContext): { slug: string; rest: string[]; fragment: string | undefined; absolute: string } | undefined {
   if (schemeOf(url) !== undefined || url.trim().startsWith('//') || url.startsWith('#')) return undefined;
   const { file, fragment } = splitTarget(url);
   if (!file) return undefined;
-  const relative = path.relative(context.guidesRoot, path.resolve(context.guideDir, file));
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  const [slug, ...rest] = relative.split(path.sep);
-  return slug ? { slug, rest, fragment } : undefined;
+  const absolute = path.resolve(context.guideDir, file);
+  const target = guideFolderTarget(context.guidesRoot, absolute);
+  return target ? { ...target, fragment, absolute } : undefined;
 }
 
 /** The address a link in the guide's Markdown should have on its web page. */
@@ -51,6 +49,7 @@ export function siteLink(url: string, context: SiteLinkContext): string {
 export function isLinkedFile(url: string, context: SiteLinkContext): boolean {
   const target = insideGuides(url, context);
   // Only images/ holds files of the editor's own (guide folders hold nothing else but sources),
-  // and only this guide's: another guide publishes its own folder's files.
-  return target !== undefined && target.slug === context.slug && target.rest[0] === 'images' && target.rest.length > 1;
+  // and only this guide's: another guide publishes its own folder's files (check warns of a
+  // link to anything else, md-link-unpublished).
+  return target !== undefined && target.rest.length > 1 && isPublishedTarget(context.guidesRoot, context.guideDir, target.absolute);
 }

@@ -7,14 +7,13 @@ import { VFile } from 'vfile';
 import { configSchema, type Config } from '../config/schema.js';
 import { report } from '../diagnostics/report.js';
 import type { Content, GlossaryDoc, GuideDoc, GuideHeading, QuizDoc } from './model.js';
-import { isInside, realContentRoot } from './paths.js';
+import { GUIDE_FILE, isInside, realContentRoot } from './paths.js';
 import { readSourceFile } from './read.js';
 import { frontMatterSchema, glossarySchema, quizSchema } from './schemas.js';
 import { validateYaml } from './validate-yaml.js';
 import { nodeAtPath, parseYaml, placeOfNode, type ParsedYaml } from './yaml.js';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const GUIDE_FILE = /^guide(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.md$/;
 const QUIZ_FILE = /^quiz(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.yaml$/;
 const GLOSSARY_FILE = /^glossary(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.yaml$/;
 const ROOT_KNOWN = new Set(['careprint.yaml', 'guides']);

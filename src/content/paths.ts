@@ -51,3 +51,27 @@ export function splitTarget(url: string): { file: string; fragment: string | und
   }
   return { file, fragment: hash >= 0 ? url.slice(hash + 1) : undefined };
 }
+
+/** A guide's source file name: guide.md, or guide.<lang>.md for a translation. */
+export const GUIDE_FILE = /^guide(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]+)*))?\.md$/;
+
+/** Where `absolute` lies inside the guides/ folder `guidesRoot`: the guide folder's slug and the path within it, or undefined. */
+export function guideFolderTarget(guidesRoot: string, absolute: string): { slug: string; rest: string[] } | undefined {
+  const relative = path.relative(guidesRoot, absolute);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  const [slug, ...rest] = relative.split(path.sep);
+  return slug ? { slug, rest } : undefined;
+}
+
+/**
+ * Whether the web site has what a guide's link to the file `absolute` (the path as written,
+ * resolved from the guide folder `guideDir`) points at: a guide folder or a guide's source (its
+ * page), or a file in the linking guide's own images/ folder (published beside its page).
+ */
+export function isPublishedTarget(guidesRoot: string, guideDir: string, absolute: string): boolean {
+  const target = guideFolderTarget(guidesRoot, absolute);
+  if (!target) return false;
+  if (target.rest.length === 0) return true;
+  if (target.rest.length === 1 && GUIDE_FILE.test(target.rest[0]!)) return true;
+  return target.slug === path.basename(guideDir) && target.rest[0] === 'images' && target.rest.length > 1;
+}

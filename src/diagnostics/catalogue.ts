@@ -65,6 +65,7 @@ export const rules = {
   'md-url-protocol': { severity: 'warning', description: 'Link or image URL uses a scheme other than http, https, mailto or tel; it is removed from every output.' },
   'md-path-outside': { severity: 'error', description: 'Link or image path leaves content/ (never read).' },
   'md-link-missing': { severity: 'error', description: 'Local link target does not exist.' },
+  'md-link-unpublished': { severity: 'warning', description: 'Local link target exists but is not published with the web pages (only guides and the guide\'s own images/ files are).' },
   'md-image-missing': { severity: 'error', description: 'Image file does not exist.' },
   'md-image-format': { severity: 'error', description: 'Image is not a readable PNG, JPEG or SVG, or an SVG holds more than a drawing (a script, a reference outside the file).' },
   'md-image-size': { severity: 'error', description: 'Bitmap image is larger than careprint embeds (25 megapixels), or an SVG too large to draw.' },

@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { visit } from 'unist-util-visit';
 import type { GuideDoc } from '../../content/model.js';
 import { imageProblem } from '../../content/images.js';
-import { resolveContentPath, splitTarget } from '../../content/paths.js';
+import { isPublishedTarget, resolveContentPath, splitTarget } from '../../content/paths.js';
 import { report, type Place } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
 
@@ -64,9 +65,14 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
   if (target && fragment && !target.headings.some((h) => h.slug === fragment)) {
     report(guide.file, 'md-anchor-missing', `No heading in ${target.slug} has the anchor "#${fragment}"`, place);
   }
+  // The web page keeps the link as written (a guide's source becomes its page): anything the
+  // site does not publish would be a dead link there, though it works in the content folder.
+  if (!isPublishedTarget(path.join(root, 'guides'), guide.dir, path.resolve(guide.dir, relative))) {
+    report(guide.file, 'md-link-unpublished', `"${relative}" is not published with the web pages (only guides and the files in this guide's images/ folder are), so the link would be dead there: move the file into images/ or link to its web address`, place);
+  }
 }
 
-/** md-url-protocol, md-path-outside, md-link-missing, md-image-missing, md-image-format, md-anchor-missing, md-alt-missing. */
+/** md-url-protocol, md-path-outside, md-link-missing, md-link-unpublished, md-image-missing, md-image-format, md-anchor-missing, md-alt-missing. */
 export const links: Rule = ({ content }) => {
   const byPath = new Map<string, GuideDoc>();
   for (const guide of content.guides) {
