@@ -141,6 +141,30 @@ describe('careprint render on generated and pathological Markdown', () => {
     expect(missingInOrder(visibleChunks(tree, markdown), pdf!.contentText)).toEqual([]);
   });
 
+  it('stacks the cells of a row no page can hold, each under its column heading: no cell drawn over another', async () => {
+    const long = Array.from({ length: 900 }, (_, i) => `word${i + 1}`).join(' ');
+    const markdown = `# Title\n\nIntro.\n\n| Symptom | What to do |\n| --- | --- |\n| ${long} | Call your physio today. |\n| last | row |\n\nAfter the table.\n`;
+    const { pdf } = await render(markdown);
+    const tree = parseMarkdown(new VFile({ value: markdown }), markdown)!;
+    expect(missingInOrder(visibleChunks(tree, markdown), pdf!.contentText)).toEqual([]);
+    // Side by side, the second cell was drawn over the first cell's lines on the page it ended on.
+    for (const [n, page] of pdf!.pages.entries()) {
+      const lines = page.items.filter((i) => i.str.trim()).map((i) => ({ ...i, top: i.y + i.size, bottom: i.y - i.size * 0.25 }));
+      const clashes = lines.flatMap((a, i) =>
+        lines.slice(i + 1).filter((b) => a.x < b.x + b.width && b.x < a.x + a.width && a.bottom < b.top && b.bottom < a.top).map((b) => `page ${n + 1}: "${a.str}" / "${b.str}"`),
+      );
+      expect(clashes).toEqual([]);
+    }
+    const pageOf = (text: string) => pdf!.pages.findIndex((page) => page.items.some((i) => i.str.includes(text)));
+    const callPage = pageOf('Call your physio');
+    expect(callPage, 'the second cell comes after the whole first cell').toBeGreaterThanOrEqual(pageOf('word900'));
+    // Its column's heading labels it, and the header row opens the page the next row is on.
+    const labels = pdf!.pages[callPage]!.items.filter((i) => i.artifact && i.str.includes('What to do'));
+    expect(labels.length).toBeGreaterThanOrEqual(1);
+    const lastPage = pdf!.pages[pageOf('last')]!;
+    expect(lastPage.items.some((i) => i.artifact && i.str.includes('Symptom'))).toBe(true);
+  });
+
   it('breaks the page once for page breaks in a row: no blank page between them', async () => {
     const { pdf } = await render('# Title\n\nFirst part.\n\n::pagebreak\n\n::pagebreak\n\n::pagebreak\n\nSecond part.\n');
     expect(pdf!.pages.map((page) => page.items.filter((i) => !i.artifact && i.str.trim()).map((i) => i.str.trim()).join(' '))).toEqual(['Title First part.', 'Second part.']);

@@ -8,7 +8,7 @@ const PAD = 5;
 /**
  * Tables: column widths from content (natural widths when they fit, else shares above each
  * column's longest word), wrapped cells, the header row repeated on every page the table spans,
- * never wider than the text block.
+ * never wider than the text block; a row no page can hold is stacked (see drawStackedRow).
  */
 export function table(node: Table, state: PdfState): void {
   const { layout, theme, doc } = state;
@@ -81,6 +81,41 @@ export function table(node: Table, state: PdfState): void {
     layout.y = top + height;
     return height;
   };
+  /**
+   * A body row no page can hold beside its header. Side by side, its cells would each run on
+   * across the same pages (the second drawn over the first where it ended): instead each cell
+   * comes under the one before, at the table's full width, labelled with its column's heading, and
+   * runs on across pages by itself. A rule above each cell and one below the row keep it a row.
+   */
+  const drawStackedRow = (r: number) => {
+    const rule = () => {
+      const y = layout.y;
+      layout.artifact(() => doc.save().lineWidth(0.75).strokeColor(theme.colors.rule).moveTo(layout.left, y).lineTo(layout.left + total, y).stroke().restore());
+    };
+    layout.tagger.within('TR', () =>
+      cells[r]!.forEach((runs, c) => {
+        const label = cells[0]![c] ?? [];
+        // The label and the cell's first lines stay together.
+        layout.ensure(layout.measure(() => layout.indented(PAD, PAD, () => layout.flow(label))) + size * 3 + PAD * 2);
+        rule();
+        layout.y += PAD;
+        if (label.length > 0) {
+          // The header row says it once for the table: the repeat is an artifact.
+          layout.artifactText = true;
+          try {
+            layout.indented(PAD, PAD, () => layout.flow(label));
+          } finally {
+            layout.artifactText = false;
+          }
+        }
+        layout.tagger.within(r === 0 ? 'TH' : 'TD', () => layout.indented(PAD, PAD, () => layout.flow(runs)));
+        layout.y += PAD;
+      }),
+    );
+    rule();
+  };
+  /** Whether body row `r` (`height` side by side) is one no page can hold with the header above it. */
+  const tooTall = (r: number, height: number) => r > 0 && headerHeight + height > layout.pageContentHeight;
   function cellFlow(runs: Run[], c: number, measuring: boolean) {
     const left = widths.slice(0, c).reduce((a, b) => a + b, 0);
     const right = total - left - widths[c]!;
@@ -104,14 +139,23 @@ export function table(node: Table, state: PdfState): void {
   layout.ensure(headerHeight + firstBody <= layout.pageContentHeight ? headerHeight + firstBody : headerHeight);
   layout.tagger.within('Table', () => {
     drawRow(0);
+    // The page the header was last drawn on: each page the table's rows are on starts with it.
+    let headerPage = doc.page;
     for (let r = 1; r < rows.length; r++) {
       const height = layout.measure(() => drawRow(r));
-      // A row taller than a page (a cell of thousands of words) would not fit on the next page
-      // either: it goes on here rather than after a page holding only the repeated header.
-      const fitsOnAPage = headerHeight + height <= layout.pageContentHeight;
-      if (!layout.dry && layout.y + height > layout.bottom && !layout.atPageTop && fitsOnAPage) {
-        layout.newPage();
-        drawRow(0, true);
+      if (tooTall(r, height)) {
+        // It starts here, below the rows before it, and runs on across pages.
+        drawStackedRow(r);
+        continue;
+      }
+      if (!layout.dry) {
+        // A row after a stacked one may be on a later page than the header, with or without room.
+        const moved = doc.page !== headerPage;
+        if (layout.y + height + (moved ? headerHeight : 0) > layout.bottom && !layout.atPageTop) layout.newPage();
+        if (doc.page !== headerPage) {
+          drawRow(0, true);
+          headerPage = doc.page;
+        }
       }
       drawRow(r);
     }
