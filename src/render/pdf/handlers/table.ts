@@ -108,7 +108,7 @@ export function table(node: Table, state: PdfState): void {
             layout.artifactText = false;
           }
         }
-        layout.tagger.within(r === 0 ? 'TH' : 'TD', () => layout.indented(PAD, PAD, () => layout.flow(runs)));
+        layout.tagger.within('TD', () => layout.indented(PAD, PAD, () => layout.flow(runs)));
         layout.y += PAD;
       }),
     );
