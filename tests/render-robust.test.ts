@@ -141,6 +141,26 @@ describe('careprint render on generated and pathological Markdown', () => {
     expect(missingInOrder(visibleChunks(tree, markdown), pdf!.contentText)).toEqual([]);
   });
 
+  it.each([
+    ['four columns', '| Exercise | Sets | Reps | Rest |\n|---|---|---|---|\n| Bridge | 3 | 10 | 60 s |\n| Clamshell | 3 | 12 | 45 s |\n| Side-lying hip abduction | 2 | 15 | 30 s |\n'],
+    ['aligned columns', '| Left | Centre | Right | Day |\n|:--|:-:|--:|--|\n| a | b | c | Monday |\n| longer text | mid | 12.5 | Tue |\n'],
+    ['twelve columns', `| ${Array.from({ length: 12 }, (_, i) => `H${i}`).join(' | ')} |\n|${'---|'.repeat(12)}\n| ${Array.from({ length: 12 }, (_, i) => `c${i}`).join(' | ')} |\n`],
+  ])('keeps every table cell between its column borders: %s', async (_name, table) => {
+    const { pdf } = await render(`# Plan\n\n${table}`);
+    const page = pdf!.pages[0]!;
+    // The table's borders: the x of every cell box's sides.
+    const borders = [...new Set(page.paths.flatMap((p) => [p.minX, p.maxX]).map((x) => Math.round(x * 100) / 100))].sort((a, b) => a - b);
+    const cells = page.items.filter((i) => !i.artifact && i.str.trim() && !/^Plan$/.test(i.str.trim()) && !/^Page \d/.test(i.str));
+    expect(cells.length).toBeGreaterThan(4);
+    const outside = cells.filter((item) => {
+      const after = borders.filter((x) => x <= item.x + 0.5).at(-1);
+      const before = borders.find((x) => x >= item.x + item.width - 0.5);
+      // Inside one column: no border between the text's two ends.
+      return after === undefined || before === undefined || borders.some((x) => x > item.x + 0.5 && x < item.x + item.width - 0.5);
+    });
+    expect(outside.map((i) => `"${i.str}" at ${i.x.toFixed(1)}–${(i.x + i.width).toFixed(1)}, borders ${borders.map((x) => x.toFixed(1)).join(' ')}`)).toEqual([]);
+  });
+
   it('stacks the cells of a row no page can hold, each under its column heading: no cell drawn over another', async () => {
     const long = Array.from({ length: 900 }, (_, i) => `word${i + 1}`).join(' ');
     const markdown = `# Title\n\nIntro.\n\n| Symptom | What to do |\n| --- | --- |\n| ${long} | Call your physio today. |\n| last | row |\n\nAfter the table.\n`;

@@ -25,6 +25,11 @@ export interface PdfPage {
   text: string;
   /** The page's structure tree (tagged PDF), as pdf.js exposes it. */
   structure: StructNode | null;
+  /**
+   * The horizontal extent of every path drawn (rules, borders, boxes), from pdf.js's operator
+   * list. Only x is given: careprint's page transform flips y, which pdf.js leaves in the path.
+   */
+  paths: Array<{ minX: number; maxX: number }>;
 }
 
 export interface PdfFont {
@@ -73,13 +78,19 @@ export async function readPdf(data: Uint8Array): Promise<ReadPdf> {
     });
     const tree = (await page.getStructTree()) as { role?: string; children?: unknown[] } | null;
     const operators = await page.getOperatorList();
+    const paths: Array<{ minX: number; maxX: number }> = [];
     for (let i = 0; i < operators.fnArray.length; i++) {
+      if (operators.fnArray[i] === pdfjs.OPS.constructPath) {
+        // pdf.js 5: [painting operator, [path data], [minX, minY, maxX, maxY]]
+        const box = (operators.argsArray[i] as [number, unknown, ArrayLike<number> | null])[2];
+        if (box) paths.push({ minX: box[0]!, maxX: box[2]! });
+      }
       if (operators.fnArray[i] !== pdfjs.OPS.setFont) continue;
       const id = (operators.argsArray[i] as [string])[0];
       const font = page.commonObjs.get(id) as { name: string; missingFile: boolean };
       fonts.set(font.name, { name: font.name, embedded: !font.missingFile });
     }
-    pages.push({ width: x1 - x0, height: y1 - y0, items, text: collapse(items.map((i) => i.str).join(' ')), structure: tree ? toNode(tree) : null });
+    pages.push({ width: x1 - x0, height: y1 - y0, items, text: collapse(items.map((i) => i.str).join(' ')), structure: tree ? toNode(tree) : null, paths });
   }
   const outline: string[] = [];
   const walk = (nodes: Array<{ title: string; items: unknown[] }> | null) => {

@@ -201,6 +201,23 @@ export class Layout {
     }
   }
 
+  /**
+   * Run `draw` in an exact part of the text box: `width` points from `left` points in. For boxes
+   * the caller has fitted itself, such as a table's cells, which must stay between the borders
+   * drawn for them (`indented` would widen a narrow column's text past its borders).
+   */
+  column<T>(left: number, width: number, draw: () => T): T {
+    const saved = { left: this.left, width: this.width };
+    this.left += left;
+    this.width = Math.max(0, width);
+    try {
+      return draw();
+    } finally {
+      this.left = saved.left;
+      this.width = saved.width;
+    }
+  }
+
   /** Height that `draw` would take, measured without drawing or breaking pages. */
   measure(draw: () => void): number {
     const saved = { y: this.y, dry: this.dry, marker: this.pendingMarker, measuring: this.measuring, fromTop: this.measureFromTop };

@@ -118,13 +118,14 @@ export function table(node: Table, state: PdfState): void {
   const tooTall = (r: number, height: number) => r > 0 && headerHeight + height > layout.pageContentHeight;
   function cellFlow(runs: Run[], c: number, measuring: boolean) {
     const left = widths.slice(0, c).reduce((a, b) => a + b, 0);
-    const right = total - left - widths[c]!;
-    layout.indented(left + PAD, right + PAD, () => {
+    // Exactly between the column's borders, however narrow the column.
+    layout.column(left + PAD, widths[c]! - PAD * 2, () => {
       if (!measuring && align[c] && align[c] !== 'left') {
         // Right/centre alignment: shift a single-line cell; wrapped cells stay left-aligned.
         const width = layout.naturalWidth(runs);
         const slack = Math.max(0, layout.width - width);
-        layout.indented(align[c] === 'right' ? slack : slack / 2, 0, () => layout.flow(runs));
+        const shift = align[c] === 'right' ? slack : slack / 2;
+        layout.column(shift, layout.width - shift, () => layout.flow(runs));
       } else {
         layout.flow(runs);
       }
