@@ -135,4 +135,18 @@ describe('PNGs pdfkit cannot print', () => {
     expect(text).toContain('The damaged diagram');
     expect(text).not.toContain('Four bit again');
   });
+
+  it('prints a reference-style image as its picture, on the handout and the web page', async () => {
+    const dir = mkdtempSync(path.join(work, 'doc-'));
+    writeFileSync(path.join(dir, 'diagram.png'), readFileSync(path.join(FIXTURES_DIR, 'render/images/palette-4bit.png')));
+    writeFileSync(path.join(dir, 'doc.md'), '# Images\n\n![The hip joint][hip]\n\nText.\n\n[hip]: diagram.png "The hip"\n');
+    const pdf = await renderFile('doc.md', { to: 'pdf', cwd: dir });
+    const file = path.join(dir, 'doc.pdf');
+    writeFileSync(file, pdf.data!);
+    // It printed its alt text and no picture.
+    expect(execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).split('\n').filter((l) => /\bimage\b/.test(l))).toHaveLength(1);
+    expect((await readPdf(pdf.data!)).contentText).not.toMatch(/The hip joint Text/);
+    const html = await renderFile('doc.md', { to: 'html', cwd: dir });
+    expect(String(html.data)).toMatch(/<img[^>]*src="diagram\.png"[^>]*alt="The hip joint"|<img[^>]*alt="The hip joint"[^>]*src="diagram\.png"/);
+  });
 });

@@ -1,18 +1,43 @@
-import type { Root } from 'mdast';
+import type { Definition, Image, Root } from 'mdast';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
+import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { report } from '../diagnostics/report.js';
+
+/**
+ * A reference-style image (`![alt][ref]` with `[ref]: images/x.png` elsewhere) becomes the plain
+ * image it stands for, where it stands: the image rules, the PDF and the site all know images by
+ * their own node, and a reference slipped past each (an SVG's script published unchecked, the
+ * picture missing from the handout). The first definition of a label wins, as in CommonMark;
+ * micromark makes a reference node only for a defined label.
+ */
+function resolveImageReferences() {
+  return (tree: Root) => {
+    const definitions = new Map<string, Definition>();
+    visit(tree, 'definition', (node) => {
+      if (!definitions.has(node.identifier)) definitions.set(node.identifier, node);
+    });
+    if (definitions.size === 0) return;
+    visit(tree, 'imageReference', (node, index, parent) => {
+      const definition = definitions.get(node.identifier);
+      if (!definition || !parent || index === undefined) return;
+      const image: Image = { type: 'image', url: definition.url, title: definition.title ?? null, alt: node.alt ?? '', ...(node.position ? { position: node.position } : {}) };
+      parent.children[index] = image;
+      return SKIP;
+    });
+  };
+}
 
 /**
  * The one Markdown processor: every guide, every composed template and every ad-hoc file goes
  * through it, so all outputs agree on what the Markdown means. Frozen: nobody can add a plugin
  * to it at run time.
  */
-export const markdown = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(remarkDirective).freeze();
+export const markdown = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(remarkDirective).use(resolveImageReferences).freeze();
 
 /**
  * Deeper trees than this are refused: renderers recurse per level, and nothing an editor writes
