@@ -113,6 +113,17 @@ async function loadGuideDoc(
       if (meta && fileLang !== undefined && meta.lang !== fileLang) {
         report(file, 'frontmatter-lang', `\`lang: ${meta.lang}\` does not match the file name ${fileName} (${fileLang})`, placeOfNode(frontMatter.region, nodeAtPath(frontMatter.doc, ['lang']).node));
       }
+      // guide.md is the guide in the library's first language: its page is the guide's page, the
+      // one the index lists and the handout's QR code opens. In any other language it had no page.
+      const primary = config.languages[0] ?? 'en';
+      if (meta && fileLang === undefined && meta.lang !== primary) {
+        report(
+          file,
+          'frontmatter-lang',
+          `\`lang: ${meta.lang}\` in ${fileName}, which is the guide in the library's first language (${primary}, the first of careprint.yaml's languages): write lang: ${primary}, or list ${meta.lang} first in languages, or name a translation guide.${meta.lang}.md`,
+          placeOfNode(frontMatter.region, nodeAtPath(frontMatter.doc, ['lang']).node),
+        );
+      }
     }
   }
   const lang = fileLang ?? meta?.lang ?? config.languages[0] ?? 'en';
