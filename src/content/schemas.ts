@@ -46,7 +46,7 @@ export const referenceSchema = z.object({
 export const frontMatterSchema = z.object({
   title: text.describe('The guide title, printed in the title block and the page title.'),
   summary: text.describe('One plain-language sentence: what the guide is about.'),
-  lang: langTag.describe('Language tag (en, es, …); must match the file name for guide.<lang>.md.'),
+  lang: langTag.describe('Language tag (en, es, …): in guide.md the first of careprint.yaml languages, in guide.<lang>.md the one in its name.'),
   version: semver.describe('Semantic version of this guide (1.2.0).'),
   audience: z.enum(AUDIENCES, { error: 'Expected one of: patient, clinician' }).describe('Who the guide is written for.'),
   review: z
