@@ -333,6 +333,17 @@ describe('atomic dist/', () => {
     for (const line of lines) expect(line).toMatch(/ 20991231\.235958 /);
   });
 
+  it('refuses --only naming no guide folder (exit 2, suggesting the near one), leaving the bundle as it was', async () => {
+    const out = path.join(work, 'only-typo');
+    expect((await careprint(['build', 'content', '--out', out, '--quiet', '--no-cache'])).code).toBe(0);
+    const before = hashes(out);
+    const result = await careprint(['build', 'content', '--out', out, '--quiet', '--only', 'iliopsoas-pain-runing']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--only: no guide folder "iliopsoas-pain-runing" (did you mean iliopsoas-pain-running?)');
+    // It wrote a bundle of no guides over the whole one, and said it had succeeded.
+    expect(hashes(out)).toEqual(before);
+  });
+
   it('refuses a stall limit that is not a positive number of seconds', async () => {
     const result = await careprint(['build', 'content', '--out', path.join(work, 'never')], { CAREPRINT_STALL_TIMEOUT: 'soon' });
     expect(result.code).toBe(2);

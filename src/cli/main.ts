@@ -13,7 +13,7 @@ const USAGE = `Usage: careprint <command> [options]
 
 Commands:
   check [dir] [--strict] [--format pretty|json|github]   validate content; print diagnostics
-  build [dir] [--strict] [--out dist] [--jobs N] [--no-cache] [--shard i/n] [--quiet]
+  build [dir] [--strict] [--out dist] [--only slug] [--jobs N] [--no-cache] [--shard i/n] [--quiet]
                                                          check, then write the bundle to dist/
   verify [dist]                                          recompute the manifest's checksums
   merge <shard-dir>... --out dist                        combine shard builds into one bundle

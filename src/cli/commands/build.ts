@@ -2,6 +2,8 @@ import { existsSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from '../../build.js';
+import { guideFolderNames } from '../../content/load.js';
+import { closest } from '../../content/validate-yaml.js';
 import { FORMATS, type Format } from '../../diagnostics/format.js';
 import { BuildStalledError } from '../../bundle/stall.js';
 import { GuideFailedError } from '../../bundle/guide-failed.js';
@@ -31,6 +33,16 @@ export async function run(argv: string[]): Promise<ExitCode> {
   if (!(FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const dir = positionals[0] ?? 'content';
   if (!existsSync(dir)) throw new UsageError(`no such folder: ${dir}`);
+  // A slug that names no guide folder is a typo: building nothing would replace the whole bundle.
+  const folders = values.only.length > 0 ? await guideFolderNames(path.resolve(dir)) : [];
+  const unknown = values.only.filter((slug) => !folders.includes(slug));
+  if (unknown.length > 0) {
+    const named = unknown.map((slug) => {
+      const near = closest(slug, folders);
+      return `"${slug}"${near ? ` (did you mean ${near}?)` : ''}`;
+    });
+    throw new UsageError(`--only: no guide folder ${named.join(', ')} in ${path.join(dir, 'guides')}; nothing was built`);
+  }
   const versions = values['quiz-versions'];
   if (versions !== undefined && !/^([1-9]|1\d|2[0-6])$/.test(versions)) throw new UsageError('--quiz-versions must be a whole number from 1 to 26');
   if (values.jobs !== undefined && !/^[1-9]\d*$/.test(values.jobs)) throw new UsageError('--jobs must be a whole number, 1 or more');
