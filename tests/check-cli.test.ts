@@ -121,6 +121,13 @@ describe('careprint check usage', () => {
     expect(stdout).toBe('');
   });
 
+  it.each([['check'], ['build', '--out', 'never-written'], ['verify']])('exits 2 saying so when `%s` is given a file for its folder (it was an internal error)', async (command, ...rest) => {
+    const { code, stderr } = await careprint([command, 'content/careprint.yaml', ...rest]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('content/careprint.yaml is a file: give a folder');
+    expect(stderr).not.toMatch(/internal error|ENOTDIR|\n\s+at /);
+  });
+
   it('passes the sample content through `npx careprint check content`, exit 0', async () => {
     const { code, stdout, stderr } = await careprint(['careprint', 'check', 'content'], {}, ['npx', '--no']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });

@@ -212,4 +212,22 @@ describe('careprint render through the CLI', () => {
     const bad = await run(process.execPath, ['bin/careprint.js', 'render', source, '--to', 'docx'], { cwd: ROOT }).catch((e: { code: number }) => e);
     expect('code' in bad ? bad.code : 0).toBe(2);
   });
+
+  it('never writes over the Markdown it renders, and says why it cannot write (exit 2, not an internal error)', async () => {
+    const run = promisify(execFile);
+    const source = path.join(work, 'own-source.md');
+    writeFileSync(source, '# Keep me\n\nText.\n');
+    const fail = (args: string[]) => run(process.execPath, ['bin/careprint.js', 'render', source, ...args], { cwd: ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    const same = await fail(['--to', 'html', '-o', source]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('is the Markdown being rendered');
+    expect(readFileSync(source, 'utf8')).toBe('# Keep me\n\nText.\n');
+    const folder = await fail(['--to', 'pdf', '-o', work]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('it is a folder');
+    const through = await fail(['--to', 'pdf', '-o', path.join(source, 'x.pdf')]);
+    expect(through.code).toBe(2);
+    expect(through.stderr).toContain('part of its path is a file');
+    expect(`${same.stderr}${folder.stderr}${through.stderr}`).not.toMatch(/internal error|\n\s+at /);
+  });
 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { SourceDateError, sourceDateFromEnv } from '../source-date.js';
 
 /** Exit statuses (DESIGN.md): 0 success (warnings allowed), 1 content errors, 2 bad usage or an internal fault. */
@@ -20,4 +21,15 @@ export function checkSourceDate(): void {
     if (error instanceof SourceDateError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** A folder argument that is missing or is a file is bad usage, said plainly (a file crashed `check` with ENOTDIR). */
+export function requireFolder(dir: string): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`no such folder: ${dir}`);
+  }
+  if (!isFolder) throw new UsageError(`${dir} is a file: give a folder`);
 }

@@ -1,4 +1,4 @@
-import { existsSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from '../../build.js';
@@ -8,7 +8,7 @@ import { FORMATS, type Format } from '../../diagnostics/format.js';
 import { BuildStalledError } from '../../bundle/stall.js';
 import { GuideFailedError } from '../../bundle/guide-failed.js';
 import { UnsafeOutputError } from '../../bundle/write.js';
-import { EXIT, UsageError, checkSourceDate, clearLine, type ExitCode } from '../errors.js';
+import { checkSourceDate, clearLine, EXIT, type ExitCode, requireFolder, UsageError } from '../errors.js';
 import { progressReporter } from '../progress.js';
 import { printDiagnostics } from './check.js';
 
@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<ExitCode> {
   if (positionals.length > 1) throw new UsageError(`expected at most one folder, got ${positionals.length}`);
   if (!(FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const dir = positionals[0] ?? 'content';
-  if (!existsSync(dir)) throw new UsageError(`no such folder: ${dir}`);
+  requireFolder(dir);
   // A slug that names no guide folder is a typo: building nothing would replace the whole bundle.
   const folders = values.only.length > 0 ? await guideFolderNames(path.resolve(dir)) : [];
   const unknown = values.only.filter((slug) => !folders.includes(slug));

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { check } from '../../check.js';
 import { FORMATS, toGithub, toJson, toPretty, type Format } from '../../diagnostics/format.js';
-import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { EXIT, type ExitCode, requireFolder, UsageError } from '../errors.js';
 
 export interface CheckCommandOptions {
   dir: string;
@@ -36,8 +36,7 @@ export async function printDiagnostics(files: Parameters<typeof toJson>[0], form
 
 export async function run(argv: string[]): Promise<ExitCode> {
   const options = parseCheckArgs(argv);
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(options.dir)) throw new UsageError(`no such folder: ${options.dir}`);
+  requireFolder(options.dir);
   const result = await check(options.dir, { strict: options.strict });
   await printDiagnostics(result.content.files, options.format);
   return result.errors > 0 ? EXIT.contentErrors : EXIT.ok;

@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mergeShards } from '../../bundle/merge.js';
 import { UnsafeOutputError } from '../../bundle/write.js';
-import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { EXIT, type ExitCode, requireFolder, UsageError } from '../errors.js';
 
 /** careprint merge <shard-dir>... --out dist */
 export async function run(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', default: 'dist' } } });
   if (positionals.length === 0) throw new UsageError('expected one or more shard folders');
-  for (const dir of positionals) if (!existsSync(dir)) throw new UsageError(`no such folder: ${dir}`);
+  for (const dir of positionals) requireFolder(dir);
   try {
     const manifest = await mergeShards(positionals, path.resolve(values.out));
     process.stderr.write(`careprint merge: ${positionals.length} shards, ${manifest.files.length} files written to ${values.out}\n`);

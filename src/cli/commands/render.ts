@@ -37,15 +37,24 @@ export async function run(argv: string[]): Promise<ExitCode> {
     process.stdout.write(result.data);
     return EXIT.ok;
   }
-  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  writeFileSync(out, result.data);
-  if (values.to === 'html') {
-    // The page links its stylesheet and fonts (the Content-Security-Policy forbids inline styles).
-    for (const asset of siteAssets().artifacts) {
-      const target = path.join(path.dirname(path.resolve(out)), ...asset.path.slice('site/'.length).split('/'));
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, asset.data);
+  // The editor's source is never written over (`render guide.md --to html -o guide.md` replaced it).
+  if (path.resolve(out) === path.resolve(input)) throw new UsageError(`-o ${out} is the Markdown being rendered: choose another file`);
+  try {
+    mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    writeFileSync(out, result.data);
+    if (values.to === 'html') {
+      // The page links its stylesheet and fonts (the Content-Security-Policy forbids inline styles).
+      for (const asset of siteAssets().artifacts) {
+        const target = path.join(path.dirname(path.resolve(out)), ...asset.path.slice('site/'.length).split('/'));
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, asset.data);
+      }
     }
+  } catch (error) {
+    // A folder, a path through a file, no permission: the user's to fix, not an internal error.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new UsageError(`cannot write ${out}: ${code === 'EISDIR' ? 'it is a folder' : code === 'ENOTDIR' || code === 'EEXIST' ? 'part of its path is a file' : code}`);
+    throw error;
   }
   return EXIT.ok;
 }

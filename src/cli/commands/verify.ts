@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { verifyBundle, type VerifyResult } from '../../bundle/verify.js';
 import { zipName } from '../../bundle/zip.js';
-import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { EXIT, type ExitCode, requireFolder, UsageError } from '../errors.js';
 
 /** careprint verify [dist]: recompute the manifest's checksums; exit 1 on any difference. */
 export async function run(argv: string[]): Promise<ExitCode> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   if (positionals.length > 1) throw new UsageError(`expected at most one folder, got ${positionals.length}`);
   const dist = positionals[0] ?? 'dist';
-  if (!existsSync(dist)) throw new UsageError(`no such folder: ${dist}`);
+  requireFolder(dist);
   const result = await verifyBundle(dist);
   if (result.error) {
     process.stderr.write(`careprint verify: ${result.error}\n`);
