@@ -24,6 +24,9 @@ export const configSchema = z.object({
   base_url: z
     .string()
     .refine((value) => /^https?:\/\//.test(value), { error: 'Expected an absolute http(s) URL' })
+    // Guide pages are found under it (QR codes, links on paper): a ?query or #fragment would be
+    // dropped from them, and with it the path before (…/guides?src=qr gave …/slug/, not …/guides/slug/).
+    .refine((value) => !/[?#]/.test(value), { error: 'Expected the site address without ?query or #fragment: guide pages are found under it' })
     .optional()
     .describe('Public address of the site, for QR codes and links on paper.'),
   languages: z
