@@ -1,5 +1,6 @@
 import type { Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import { SKIP, visit } from 'unist-util-visit';
 import type { Config } from '../config/schema.js';
 import type { GlossaryEntry } from '../content/schemas.js';
 import { questionFacts } from '../quiz/options.js';
@@ -30,8 +31,23 @@ export function termsUsed(tree: Root, glossary: readonly GlossaryEntry[]): Gloss
   return [...terms];
 }
 
+/**
+ * The guide's text, one line per paragraph, heading or table cell: read whole, blocks ran
+ * together ("Protect the bursa" + "Rest…" read "bursaRest"), and a term that ended or began a
+ * block was not found, though the web page marked it.
+ */
+function blockText(tree: Root): string {
+  const lines: string[] = [];
+  visit(tree, (node) => {
+    if (node.type !== 'paragraph' && node.type !== 'heading' && node.type !== 'tableCell') return undefined;
+    lines.push(toString(node));
+    return SKIP;
+  });
+  return lines.join('\n');
+}
+
 function findTerms(tree: Root, glossary: readonly GlossaryEntry[]): GlossaryEntry[] {
-  const text = toString(tree);
+  const text = blockText(tree);
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return glossary
     .filter((entry) =>
