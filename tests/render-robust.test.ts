@@ -161,6 +161,18 @@ describe('careprint render on generated and pathological Markdown', () => {
     expect(outside.map((i) => `"${i.str}" at ${i.x.toFixed(1)}–${(i.x + i.width).toFixed(1)}, borders ${borders.map((x) => x.toFixed(1)).join(' ')}`)).toEqual([]);
   });
 
+  it('prints the columns the header makes, as the web page does: a cell past them is in neither', async () => {
+    const markdown = '# Plan\n\n| Exercise | Sets |\n| --- | --- |\n| Bridge | 3 | ten reps |\n| Clamshell |\n';
+    const { pdf } = await render(markdown);
+    const file = path.join(work, 'extra-cell.md');
+    writeFileSync(file, markdown);
+    const html = String((await renderFile(file, { to: 'html', cwd: work })).data);
+    expect(html).toContain('Bridge');
+    expect(html).not.toContain('ten reps');
+    expect(pdf!.contentText).toContain('Bridge 3 Clamshell');
+    expect(pdf!.contentText).not.toContain('ten reps');
+  });
+
   it('stacks the cells of a row no page can hold, each under its column heading: no cell drawn over another', async () => {
     const long = Array.from({ length: 900 }, (_, i) => `word${i + 1}`).join(' ');
     const markdown = `# Title\n\nIntro.\n\n| Symptom | What to do |\n| --- | --- |\n| ${long} | Call your physio today. |\n| last | row |\n\nAfter the table.\n`;

@@ -72,6 +72,7 @@ export const rules = {
   'md-anchor-missing': { severity: 'error', description: 'Link to #anchor names no heading.' },
   'md-alt-missing': { severity: 'error', description: 'Image or exercise figure has no alt text (accessibility).' },
   'md-html': { severity: 'warning', description: 'Raw HTML is removed from every output.' },
+  'md-table-extra-cell': { severity: 'warning', description: 'A table row has more cells than the header; the extra cells are left out of every output.' },
   'md-bidi-control': { severity: 'warning', description: 'An invisible text-direction control reorders text on the web page but not in the PDF.' },
   'md-footnote-unused': { severity: 'warning', description: 'A footnote is never referred to: the web page leaves it out.' },
   'md-heading-increment': { severity: 'warning', description: 'Heading skips a level (e.g. ## then ####).' },

@@ -32,7 +32,7 @@ function bidiControls(file: VFile): void {
   }
 }
 
-/** md-html, md-bidi-control, md-footnote-unused, md-heading-increment, md-heading-title. */
+/** md-html, md-bidi-control, md-table-extra-cell, md-footnote-unused, md-heading-increment, md-heading-title. */
 export const markup: Rule = ({ content }) => {
   // Quiz and glossary text and the config's names are printed and published as a guide's are.
   for (const glossary of content.glossaries) bidiControls(glossary.file);
@@ -45,6 +45,15 @@ export const markup: Rule = ({ content }) => {
       report(guide.file, 'md-html', 'Raw HTML is removed from every output (web page and PDF): write it in Markdown', nodePlace(node));
     });
     bidiControls(guide.file);
+    // GFM tables have as many columns as their header: a row's extra cells are dropped from the
+    // web page and the handout alike, silently, and an editor rarely means that.
+    visit(guide.tree, 'table', (node) => {
+      const columns = node.children[0]?.children.length ?? 0;
+      for (const row of node.children.slice(1)) {
+        const extra = row.children[columns];
+        if (extra) report(guide.file, 'md-table-extra-cell', `This row has ${row.children.length} cells and the table's header ${columns}: the cells past the header's are left out of the web page and the handout (add a header cell, or join the cells)`, nodePlace(extra));
+      }
+    });
     // A footnote nothing refers to is dropped from the web page (remark-rehype shows only the
     // referred ones) but printed in the PDF's notes: the two would say different things.
     const referred = new Set<string>();

@@ -14,7 +14,10 @@ export function table(node: Table, state: PdfState): void {
   const { layout, theme, doc } = state;
   const rows = node.children;
   if (rows.length === 0) return;
-  const columns = Math.max(...rows.map((r) => r.children.length));
+  // The header's cells make the columns, as on the web page (GFM): a row's extra cells are left
+  // out of both (check warns, md-table-extra-cell), a short row's missing ones are empty.
+  const columns = rows[0]!.children.length;
+  if (columns === 0) return;
   // A table too wide for body type is set smaller rather than let text run off the page.
   const widest = layout.widthOf('W', 'text-bold', theme.bodySize);
   const size = Math.max(5, Math.min(theme.bodySize, theme.bodySize * ((layout.width / columns - PAD * 2 - 1) / widest)));
