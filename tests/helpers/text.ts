@@ -35,6 +35,12 @@ export function visibleChunks(tree: Nodes, source: string): string[] {
         return;
       case 'image':
         return;
+      case 'table': {
+        // GFM: a row's cells past the header's are ignored (left out of every output).
+        const columns = node.children[0]?.children.length ?? 0;
+        for (const row of node.children) for (const cell of row.children.slice(0, columns)) walk(cell);
+        return;
+      }
       case 'textDirective':
       case 'leafDirective': {
         if (KNOWN_DIRECTIVES.has(node.name)) return;
