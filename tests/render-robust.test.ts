@@ -161,6 +161,16 @@ describe('careprint render on generated and pathological Markdown', () => {
     expect(outside.map((i) => `"${i.str}" at ${i.x.toFixed(1)}–${(i.x + i.width).toFixed(1)}, borders ${borders.map((x) => x.toFixed(1)).join(' ')}`)).toEqual([]);
   });
 
+  it('prints accents typed as separate marks (NFD) as the letters they make, the same as typed whole (NFC)', async () => {
+    const text = '# Tên\n\nĐặng Văn Việt tập thể dục mỗi ngày.\n';
+    const decomposed = await render(text.normalize('NFD'));
+    const whole = await render(text.normalize('NFC'));
+    // A mark the text font lacks (U+0323) went to the fallback font, and the mark after it was
+    // drawn on the next letter ("Việt" showed its circumflex on the t).
+    expect(decomposed.pdf!.contentText).not.toMatch(/\p{M}/u);
+    expect(decomposed.pdf!.contentText).toBe(whole.pdf!.contentText);
+  });
+
   it('prints the columns the header makes, as the web page does: a cell past them is in neither', async () => {
     const markdown = '# Plan\n\n| Exercise | Sets |\n| --- | --- |\n| Bridge | 3 | ten reps |\n| Clamshell |\n';
     const { pdf } = await render(markdown);

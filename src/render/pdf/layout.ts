@@ -29,6 +29,16 @@ export interface Run {
   hardBreak?: boolean;
 }
 
+/**
+ * Accents typed as separate marks (NFD: e + U+0323 + U+0302, as some keyboards and macOS copies
+ * give them) composed into one letter where Unicode has it (ệ). A mark one font lacks was drawn
+ * in the fallback font and the marks after it, back in the first font, with no letter to sit on:
+ * the circumflex of "Việt" landed on the t. Text without marks is returned as it is.
+ */
+function composed(text: string): string {
+  return /\p{M}/u.test(text) ? text.normalize('NFC') : text;
+}
+
 /** Part of a word in one font. Its size, colour, link and lines come from its run (shared, never copied per word). */
 interface Piece {
   text: string;
@@ -265,7 +275,8 @@ export class Layout {
         continue;
       }
       // Split with a capturing group: odd parts are the separators (whitespace, or a newline).
-      const parts = preserveSpaces ? run.text.split(/(\n)/) : run.text.split(/(\s+)/);
+      const text = composed(run.text);
+      const parts = preserveSpaces ? text.split(/(\n)/) : text.split(/(\s+)/);
       for (let k = 0; k < parts.length; k++) {
         const part = parts[k]!;
         if (part === '') continue;
