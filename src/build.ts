@@ -293,7 +293,10 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       await staged?.commit();
     }
     const bundleDate = clock.sourceDate ?? contentDate(summaries);
-    const manifest = planManifest(entries, { careprint: VERSION, release: frame.config.version, date: bundleDate, shard: options.shard });
+    // A shard says what it was built from beyond its guides (careprint.yaml and glossaries, which
+    // files the library holds, the build's options), so merge can refuse shards of different builds.
+    const shard = options.shard ? { ...options.shard, build: digestOf({ site: rootDigest, listing, options: artifactOptions }) } : undefined;
+    const manifest = planManifest(entries, { careprint: VERSION, release: frame.config.version, date: bundleDate, shard });
     const manifestData = serializeManifest(manifest);
     await writer.write('manifest.json', manifestData);
     phase('site and manifest');

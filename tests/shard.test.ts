@@ -28,6 +28,8 @@ beforeAll(async () => {
     build(content, options('single')),
     build(content, { ...options('shard-1'), shard: { index: 1, count: 2 } }),
     build(content, { ...options('shard-2'), shard: { index: 2, count: 2 } }),
+    // The other half of a build with other options: its guide's quiz sheets come in versions A and B.
+    build(content, { ...options('shard-2-versions'), shard: { index: 2, count: 2 }, quizVersions: 2 }),
   ])) {
     expect(result.ok).toBe(true);
   }
@@ -55,7 +57,9 @@ describe('sharded builds', () => {
     const run = promisify(execFile);
     const verify = await run(process.execPath, [path.join(ROOT, 'bin/careprint.js'), 'verify', path.join(work, 'shard-2')], { cwd: work });
     expect(verify.stderr).toMatch(/files match the manifest \(shard 2\/2: no release zip until merged\)/);
-    expect(JSON.parse(readFileSync(path.join(work, 'shard-2', 'manifest.json'), 'utf8')).shard).toEqual({ index: 2, count: 2 });
+    const { shard } = JSON.parse(readFileSync(path.join(work, 'shard-2', 'manifest.json'), 'utf8')) as { shard: { build: string } };
+    expect(shard).toEqual({ index: 2, count: 2, build: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(readFileSync(path.join(work, 'shard-1', 'manifest.json'), 'utf8')).shard.build).toBe(shard.build);
     expect(JSON.parse(readFileSync(path.join(work, 'single', 'manifest.json'), 'utf8'))).not.toHaveProperty('shard');
   });
 
@@ -63,6 +67,8 @@ describe('sharded builds', () => {
     { what: 'a shard is missing', shards: ['shard-1'], message: 'shard 2/2 missing: merge needs every shard of the build' },
     { what: 'a shard is given twice', shards: ['shard-2', 'shard-1', 'shard-2'], message: 'shard 2/2 is given twice' },
     { what: 'a whole bundle is given', shards: ['single', 'shard-1'], message: 'is a whole bundle, not a shard' },
+    // It merged: one guide's quiz sheets in versions A and B, the others' in one, which no build makes.
+    { what: 'the shards were built with different options', shards: ['shard-1', 'shard-2-versions'], message: 'are shards of different builds' },
   ])('merge refuses to make a bundle when $what, and writes nothing', async ({ shards, message }) => {
     const run = promisify(execFile);
     const out = path.join(work, `incomplete-${shards.join('-')}`);

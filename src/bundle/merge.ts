@@ -18,6 +18,14 @@ function checkShardSet(manifests: readonly Manifest[], dirs: readonly string[]):
     if (twice !== undefined) throw new Error(`shard ${manifest.shard.index}/${count} is given twice (${twice} and ${dir})`);
     byIndex.set(manifest.shard.index, dir);
   }
+  // Shards of different builds (another careprint.yaml or glossary, other guide folders, other
+  // --quiz-versions or --quiz-seed) would mix outputs no single build makes.
+  const build = manifests[0]?.shard?.build;
+  for (const [i, manifest] of manifests.entries()) {
+    if (manifest.shard?.build !== build) {
+      throw new Error(`${dirs[i]} and ${dirs[0]} are shards of different builds (careprint.yaml, glossary, guide folders or --quiz-versions/--quiz-seed differ): build every shard from the same content with the same options`);
+    }
+  }
   const missing = Array.from({ length: count ?? 0 }, (_, i) => i + 1).filter((index) => !byIndex.has(index));
   if (missing.length > 0) throw new Error(`shard${missing.length > 1 ? 's' : ''} ${missing.map((index) => `${index}/${count}`).join(', ')} missing: merge needs every shard of the build`);
 }

@@ -39,7 +39,12 @@ export const ManifestSchema = z.object({
   files: z.array(ManifestEntrySchema),
   /** Set in a shard's manifest (`build --shard i/n`), so `merge` can tell a missing or repeated shard; never in a whole bundle's. */
   shard: z
-    .object({ index: z.number().int().positive(), count: z.number().int().positive() })
+    .object({
+      index: z.number().int().positive(),
+      count: z.number().int().positive(),
+      /** Digest of what the shard was built from beyond its guides: every shard of one build has the same. */
+      build: z.string().optional(),
+    })
     .refine((s) => s.index <= s.count, { message: 'index must be at most count' })
     .optional(),
 });
@@ -50,7 +55,7 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 /** Pure: the manifest for a build's files, sorted by path so equal input gives equal bytes. */
 export function planManifest(
   entries: readonly ManifestEntry[],
-  versions: { careprint: string; release: string; date: Date; shard?: { index: number; count: number } | undefined },
+  versions: { careprint: string; release: string; date: Date; shard?: NonNullable<Manifest['shard']> | undefined },
 ): Manifest {
   const paths = new Set<string>();
   for (const entry of entries) {
@@ -59,7 +64,7 @@ export function planManifest(
   }
   const files = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest: Manifest = { careprint: versions.careprint, release: versions.release, date: versions.date.toISOString(), files };
-  if (versions.shard) manifest.shard = { index: versions.shard.index, count: versions.shard.count };
+  if (versions.shard) manifest.shard = { index: versions.shard.index, count: versions.shard.count, ...(versions.shard.build ? { build: versions.shard.build } : {}) };
   return manifest;
 }
 
