@@ -4,11 +4,12 @@
  * start costs about a second, so this file keeps to a handful of invocations.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { check } from '../src/check.js';
 import { toGithub, toJson } from '../src/diagnostics/format.js';
-import { DEFAULT_TODAY, REPO_DIR, loadCases, materialiseCase, type FixtureCase, type Materialised } from './helpers/fixtures.js';
+import { DEFAULT_TODAY, REPO_DIR, loadCases, materialise, materialiseCase, type FixtureCase, type Materialised } from './helpers/fixtures.js';
 
 interface CliRun {
   code: number | null;
@@ -126,6 +127,20 @@ describe('careprint check usage', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('content/careprint.yaml is a file: give a folder');
     expect(stderr).not.toMatch(/internal error|ENOTDIR|\n\s+at /);
+  });
+
+  it('prints a message quoting a control character (a link to "leaf%0Alet.pdf") on one line, escaped', async () => {
+    const m = materialise();
+    try {
+      const guide = path.join(m.contentDir, 'guides/sample-guide/guide.md');
+      writeFileSync(guide, readFileSync(guide, 'utf8').replace('See [the second section](#second-section) below.', 'See [a leaflet](leaf%0Alet.pdf) below.'));
+      const { code, stderr } = await careprint(['check', m.contentDir]);
+      expect(code).toBe(1);
+      // The decoded newline split the row: the rule id landed on a line of its own.
+      expect(stderr).toMatch(/error "leaf\\nlet\.pdf" does not exist .* md-link-missing/);
+    } finally {
+      m.cleanup();
+    }
   });
 
   it('passes the sample content through `npx careprint check content`, exit 0', async () => {

@@ -64,6 +64,21 @@ export function toGithub(files: readonly VFile[], cwd: string): string {
 }
 
 /**
+ * A message as one line of the report: a control character quoted from the source (a link's
+ * decoded `%0A`) printed as itself broke the row in two; it is shown escaped, as JSON would.
+ */
+function printable(message: VFileMessage): VFileMessage {
+  // eslint-disable-next-line no-control-regex
+  const escape = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u001f\u007f]/.test(message.reason)) return message;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(message) as object) as VFileMessage, message);
+  copy.reason = escape(message.reason);
+  copy.message = escape(message.message);
+  return copy;
+}
+
+/**
  * The human-readable report (vfile-reporter's). Loaded only when there is something to report:
  * vfile-reporter and its terminal helpers took about 60 ms to load, on every clean build and check.
  */
@@ -74,7 +89,7 @@ export async function toPretty(files: readonly VFile[], cwd: string, color: bool
     .map((f) => {
       const copy = Object.assign(Object.create(Object.getPrototypeOf(f) as object) as VFile, f);
       copy.history = [displayPath(f, cwd)];
-      copy.messages = sortedMessages(f);
+      copy.messages = sortedMessages(f).map(printable);
       return copy;
     });
   if (shown.length === 0) return '';
