@@ -256,6 +256,9 @@ describe('atomic dist/', () => {
       { out: 'own', message: /is not empty and is not a careprint bundle/ },
       { out: 'notes.txt', message: /is a file, not a bundle folder/ },
       { out: '.cache', message: /holds the build cache/ },
+      // The next check read the bundle as content (an unknown file), or the cache's cleaning removed it.
+      { out: 'content/dist', message: /is inside the content folder/ },
+      { out: '.cache/careprint/dist', message: /is inside the build cache/ },
       { out: 'notes.txt/dist', message: /cannot use \S+notes\.txt\/dist as the output folder: ENOTDIR/ },
       // Node's recursive mkdir never returns under /proc: this hung at full CPU.
       { out: '/proc/careprint-dist', message: /cannot write the bundle beside \/proc\/careprint-dist: ENOENT/ },

@@ -99,8 +99,18 @@ const realOrResolved = async (p: string) => realpath(p).catch(() => path.resolve
  * manifest) and must not hold any of `keep` — the content, the cache, the current folder, the
  * shards being merged — or `build --out .` would delete the project it builds.
  */
-export async function assertReplaceable(out: string, keep: ReadonlyArray<{ what: string; path: string }>): Promise<void> {
+export async function assertReplaceable(
+  out: string,
+  keep: ReadonlyArray<{ what: string; path: string }>,
+  outsideOf: ReadonlyArray<{ what: string; path: string }> = [],
+): Promise<void> {
   const real = await realOrResolved(out);
+  // Inside the content folder the bundle would be read back as content (and warned about as an
+  // unknown file); inside the cache, the cache's own cleaning could remove it.
+  for (const place of outsideOf) {
+    const folder = await realOrResolved(place.path);
+    if (real !== folder && isInside(folder, real)) throw new UnsafeOutputError(`${out} is inside ${place.what} (${place.path}): choose an output folder outside it`);
+  }
   for (const kept of keep) {
     const inner = await realOrResolved(kept.path);
     if (inner === real) throw new UnsafeOutputError(`${out} is ${kept.what}: writing the bundle there would delete it; choose another output folder`);
