@@ -175,15 +175,9 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   const shapingKey = digestOf({ code: codeDigest(), careprint: VERSION, record: 'shaping' });
   phase('read and digest');
 
-  await assertReplaceable(
-    out,
-    [
-      { what: 'the content folder', path: root },
-      { what: 'the current folder', path: cwd },
-      ...(cache ? [{ what: 'the build cache', path: cache.dir }] : []),
-    ],
-    [{ what: 'the content folder', path: root }, ...(cache ? [{ what: 'the build cache', path: cache.dir }] : [])],
-  );
+  // The bundle may neither replace nor sit inside the content folder or the cache.
+  const guarded = [{ what: 'the content folder', path: root }, ...(cache ? [{ what: 'the build cache', path: cache.dir }] : [])];
+  await assertReplaceable(out, [...guarded, { what: 'the current folder', path: cwd }], guarded);
   const writer = await AtomicWriter.open(out);
   let runner: Runner | undefined;
   const entries: ManifestEntry[] = [];
