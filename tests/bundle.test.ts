@@ -4,7 +4,7 @@
  * a build that, killed or failing, never leaves a broken dist/.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -282,6 +282,18 @@ describe('atomic dist/', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/is a shard being merged/);
       expect(hashes(dir)).toEqual(before);
+    });
+
+    it('builds into the folder an output link points at, and keeps the link', async () => {
+      const dir = project('link');
+      mkdirSync(path.join(dir, 'share', 'dist'), { recursive: true });
+      symlinkSync(path.join(dir, 'share', 'dist'), path.join(dir, 'dist-link'));
+      for (let i = 0; i < 2; i++) expect((await careprint(['build', 'content', '--out', 'dist-link', '--quiet', '--no-cache'], {}, dir)).code).toBe(0);
+      // The swap replaced the link with a folder, and the shared folder stayed empty.
+      expect(lstatSync(path.join(dir, 'dist-link')).isSymbolicLink()).toBe(true);
+      expect(existsSync(path.join(dir, 'share', 'dist', 'manifest.json'))).toBe(true);
+      expect(readdirSync(path.join(dir, 'share'))).toEqual(['dist']);
+      expect((await careprint(['verify', path.join(dir, 'share', 'dist')])).code).toBe(0);
     });
 
     it('replaces an empty folder, and a bundle it wrote before', async () => {

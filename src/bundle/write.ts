@@ -164,7 +164,10 @@ export class AtomicWriter {
     readonly tmp: string,
   ) {}
 
-  static async open(out: string): Promise<AtomicWriter> {
+  static async open(given: string): Promise<AtomicWriter> {
+    // An output folder that is a link (dist -> /srv/share/dist) is replaced where it points: the
+    // swap replaced the link itself with a folder, and what it pointed at was never written.
+    const out = (await lstat(given).catch(() => undefined))?.isSymbolicLink() ? await realpath(given).catch(() => given) : given;
     await cleanLeftovers(out);
     const tmp = `${out}${TMP_PREFIX}${process.pid}`;
     try {
