@@ -55,7 +55,8 @@ export function table(node: Table, state: PdfState): void {
     const height = Math.max(...row.map((runs, c) => layout.measure(() => layout.indented(0, 0, () => cellFlow(runs, c, true))))) + PAD * 2;
     if (height <= layout.pageContentHeight) layout.ensure(height);
     const top = layout.y;
-    // The borders stop at the foot of the page: a row taller than a page runs on without them.
+    // The borders stop at the foot of the page: a header row taller than a page runs on without
+    // them (a body row that tall is stacked instead, drawStackedRow).
     const drawn = Math.min(height, layout.bottom - top);
     layout.artifact(() => {
       let x = layout.left;
@@ -117,8 +118,8 @@ export function table(node: Table, state: PdfState): void {
     );
     rule();
   };
-  /** Whether body row `r` (`height` side by side) is one no page can hold with the header above it. */
-  const tooTall = (r: number, height: number) => r > 0 && headerHeight + height > layout.pageContentHeight;
+  /** Whether a body row `height` tall (side by side) is one no page can hold with the header above it. */
+  const tooTall = (height: number) => headerHeight + height > layout.pageContentHeight;
   function cellFlow(runs: Run[], c: number, measuring: boolean) {
     const left = widths.slice(0, c).reduce((a, b) => a + b, 0);
     // Exactly between the column's borders, however narrow the column.
@@ -147,7 +148,7 @@ export function table(node: Table, state: PdfState): void {
     let headerPage = doc.page;
     for (let r = 1; r < rows.length; r++) {
       const height = layout.measure(() => drawRow(r));
-      if (tooTall(r, height)) {
+      if (tooTall(height)) {
         // It starts here, below the rows before it, and runs on across pages.
         drawStackedRow(r);
         continue;
