@@ -18,10 +18,11 @@ beforeAll(async () => {
   fixture = materialise(loadValidCases().find((c) => c.name === 'link-to-other-guide'));
   const guide = path.join(fixture.contentDir, 'guides/sample-guide');
   mkdirSync(path.join(guide, 'images'), { recursive: true });
-  writeFileSync(path.join(guide, 'images/home-plan.txt'), 'Walk 10 minutes a day.\n');
+  // A PDF: the kinds of file the site publishes are few (src/content/published-files.ts).
+  writeFileSync(path.join(guide, 'images/home-plan.pdf'), '%PDF-1.4\n%%EOF\n');
   appendFileSync(
     path.join(guide, 'guide.md'),
-    '\nBack to [the first section](guide.md#first-section), and your [home plan](images/home-plan.txt).\n\n## !!!\n\nHeadings whose text makes no anchor.\n\n## ???\n\nAnother [back to it](#section).\n',
+    '\nBack to [the first section](guide.md#first-section), and your [home plan](images/home-plan.pdf).\n\n## !!!\n\nHeadings whose text makes no anchor.\n\n## ???\n\nAnother [back to it](#section).\n',
   );
   dist = path.join(fixture.root, 'dist');
   const result = await build(fixture.contentDir, { out: dist, cwd: fixture.root, today: DEFAULT_TODAY });
@@ -68,12 +69,12 @@ describe('links on guide pages', () => {
     const page = path.join(dist, 'site/sample-guide/index.html');
     const links = linksOf(page);
     expect(links.map((l) => l.href)).toContain('index.html#first-section');
-    expect(links.map((l) => l.href)).toContain('images/home-plan.txt');
+    expect(links.map((l) => l.href)).toContain('images/home-plan.pdf');
     for (const link of links) {
       expect(existsSync(link.file), link.href).toBe(true);
       if (link.id) expect(idsOf(link.file).has(decodeURIComponent(link.id)), link.href).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(path.join(dist, 'manifest.json'), 'utf8')) as { files: Array<{ path: string }> };
-    expect(manifest.files.map((f) => f.path)).toContain('site/sample-guide/images/home-plan.txt');
+    expect(manifest.files.map((f) => f.path)).toContain('site/sample-guide/images/home-plan.pdf');
   });
 });

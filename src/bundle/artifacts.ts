@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { composeTree, glossaryFor, guidePageUrl, partialText, type CheckedGuide } from '../compose/compose.js';
 import type { PaperSize } from '../config/schema.js';
@@ -8,6 +7,7 @@ import { quizVersions } from '../quiz/versions.js';
 import { renderQuizForm } from '../render/html/quiz-form.js';
 import type { SiteAssets } from '../render/html/assets.js';
 import { resolveContentPath } from '../content/paths.js';
+import { isUnpublishable, publishedFile } from '../content/published-files.js';
 import { visit } from 'unist-util-visit';
 import { mdastToHtml } from '../render/html/render.js';
 import { renderPage } from '../render/html/page.js';
@@ -164,14 +164,15 @@ function imageArtifacts(content: Content, guide: CheckedGuide, links: SiteLinkCo
     // The file as check resolves it: a ?query or #fragment is not part of its name.
     const decoded = splitTarget(url).file;
     const resolved = resolveContentPath(content.root, content.rootReal, guide.dir, decoded);
-    if (resolved.kind !== 'inside' || !statSync(resolved.absolute).isFile()) return;
+    if (resolved.kind !== 'inside') return;
     const relative = path.relative(guidesRoot, path.resolve(guide.dir, decoded));
     if (relative.startsWith('..') || path.isAbsolute(relative)) return;
+    // Only what the site may publish, as it publishes it (an SVG re-serialised): check has
+    // reported anything else at its link, and nothing else is ever copied.
+    const published = publishedFile(resolved.absolute);
+    if (isUnpublishable(published)) return;
     const target = `site/${relative.split(path.sep).join('/')}`;
-    found.set(target, { path: target, data: readFileSync(resolved.absolute), mediaType: imageMediaType(resolved.absolute) });
+    found.set(target, { path: target, ...published });
   });
   return [...found.values()];
 }
-
-const imageMediaType = (file: string) =>
-  ({ '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml', '.pdf': 'application/pdf', '.txt': 'text/plain' })[path.extname(file).toLowerCase()] ?? 'application/octet-stream';

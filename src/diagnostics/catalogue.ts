@@ -66,6 +66,7 @@ export const rules = {
   'md-path-outside': { severity: 'error', description: 'Link or image path leaves content/ (never read).' },
   'md-link-missing': { severity: 'error', description: 'Local link target does not exist.' },
   'md-link-unpublished': { severity: 'warning', description: 'Local link target exists but is not published with the web pages (only guides and the guide\'s own images/ files are).' },
+  'md-link-file-type': { severity: 'error', description: 'Linked file in images/ is not a kind the web site publishes (PDF, or a PNG, JPEG or SVG image, by its content and a matching extension).' },
   'md-image-missing': { severity: 'error', description: 'Image file does not exist.' },
   'md-image-format': { severity: 'error', description: 'Image is not a readable PNG, JPEG or SVG, or an SVG holds more than a drawing (a script, a reference outside the file).' },
   'md-image-size': { severity: 'error', description: 'Bitmap image is larger than careprint embeds (25 megapixels), or an SVG too large to draw.' },

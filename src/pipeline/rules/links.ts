@@ -2,7 +2,8 @@ import path from 'node:path';
 import { visit } from 'unist-util-visit';
 import type { GuideDoc } from '../../content/model.js';
 import { imageProblem } from '../../content/images.js';
-import { isPublishedTarget, resolveContentPath, splitTarget } from '../../content/paths.js';
+import { guideFolderTarget, isPublishedTarget, resolveContentPath, splitTarget } from '../../content/paths.js';
+import { isUnpublishable, publishedFile } from '../../content/published-files.js';
 import { report, type Place } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
 
@@ -30,7 +31,17 @@ type TargetKind = 'link' | 'image';
 
 
 
-function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, root: string, rootReal: string, byPath: Map<string, GuideDoc>): void {
+/** What checking one guide's targets needs to know about the library. */
+interface LinkContext {
+  root: string;
+  rootReal: string;
+  /** Guides by the absolute path of their source file. */
+  byPath: Map<string, GuideDoc>;
+  /** Files this guide shows as images: the image check covers them, so a link to one says nothing more. */
+  shown: Set<string>;
+}
+
+function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, { root, rootReal, byPath, shown }: LinkContext): void {
   const { file: relative, fragment } = splitTarget(url.trim());
   const scheme = schemeOf(url);
   if (scheme !== undefined || url.trim().startsWith('//')) {
@@ -67,12 +78,30 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
   }
   // The web page keeps the link as written (a guide's source becomes its page): anything the
   // site does not publish would be a dead link there, though it works in the content folder.
-  if (!isPublishedTarget(path.join(root, 'guides'), guide.dir, path.resolve(guide.dir, relative))) {
+  const guidesRoot = path.join(root, 'guides');
+  const written = path.resolve(guide.dir, relative);
+  if (!isPublishedTarget(guidesRoot, guide.dir, written)) {
     report(guide.file, 'md-link-unpublished', `"${relative}" is not published with the web pages (only guides and the files in this guide's images/ folder are), so the link would be dead there: move the file into images/ or link to its web address`, place);
+  } else if ((guideFolderTarget(guidesRoot, written)?.rest.length ?? 0) > 1 && !shown.has(resolved.absolute)) {
+    // A file of the editor's own, published beside the page: only the kinds the site may publish.
+    const published = publishedFile(resolved.absolute);
+    if (isUnpublishable(published)) report(guide.file, published.rule, `"${relative}" ${published.reason}`, place);
   }
 }
 
-/** md-url-protocol, md-path-outside, md-link-missing, md-link-unpublished, md-image-missing, md-image-format, md-anchor-missing, md-alt-missing. */
+/** The files a guide shows (images and exercise figures), resolved as check resolves them. */
+function shownImages(guide: GuideDoc, root: string, rootReal: string): Set<string> {
+  const shown = new Set<string>();
+  visit(guide.tree!, (node) => {
+    const url = node.type === 'image' ? node.url : node.type === 'containerDirective' && node.name === 'exercise' ? node.attributes?.image : undefined;
+    if (!url || schemeOf(url) !== undefined) return;
+    const resolved = resolveContentPath(root, rootReal, guide.dir, splitTarget(url.trim()).file);
+    if (resolved.kind === 'inside') shown.add(resolved.absolute);
+  });
+  return shown;
+}
+
+/** md-url-protocol, md-path-outside, md-link-missing, md-link-unpublished, md-link-file-type, md-image-missing, md-image-format, md-anchor-missing, md-alt-missing. */
 export const links: Rule = ({ content }) => {
   const byPath = new Map<string, GuideDoc>();
   for (const guide of content.guides) {
@@ -81,7 +110,8 @@ export const links: Rule = ({ content }) => {
   }
   for (const guide of content.guides) {
     if (!guide.tree) continue;
-    const check = (url: string, kind: TargetKind, place: Place | undefined) => checkTarget(guide, url, kind, place, content.root, content.rootReal, byPath);
+    const context: LinkContext = { root: content.root, rootReal: content.rootReal, byPath, shown: shownImages(guide, content.root, content.rootReal) };
+    const check = (url: string, kind: TargetKind, place: Place | undefined) => checkTarget(guide, url, kind, place, context);
     visit(guide.tree, (node) => {
       if (node.type === 'link' || node.type === 'definition') check(node.url, 'link', nodePlace(node));
       else if (node.type === 'image') {

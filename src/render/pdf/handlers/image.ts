@@ -1,8 +1,9 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import type { Image, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import { imageInfo, imageProblem, type ImageInfo } from '../../../content/images.js';
 import { resolveContentPath, splitTarget } from '../../../content/paths.js';
+import { isSvgProblem, sanitiseSvgFile } from '../../../content/svg.js';
 import { fontName } from '../fonts.js';
 import { bodyStyle } from '../inline.js';
 import { drawPreparedPng, preparePng } from '../png-cache.js';
@@ -57,7 +58,9 @@ export async function prepareImages(tree: Root, state: Pick<PdfState, 'baseDir' 
 /** Draw an image scaled to the text width and at most a share of the page height, tagged as a Figure with its alt text. */
 export function drawImageFile(file: string, info: ImageInfo, alt: string, state: PdfState, maxHeightShare = 0.45): void {
   const { layout, doc, theme } = state;
-  const svg = info.format === 'svg' ? readFileSync(file, 'utf8') : '';
+  // Only the figure careprint wrote again from its allowlist is drawn, never the file as it is.
+  const figure = info.format === 'svg' ? sanitiseSvgFile(file) : undefined;
+  const svg = figure && !isSvgProblem(figure) ? figure.svg : '';
   const natural = { width: info.width || 300, height: info.height || 150 };
   const scale = Math.min(1, layout.width / natural.width, (layout.pageContentHeight * maxHeightShare) / natural.height);
   const width = natural.width * scale;
