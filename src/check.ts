@@ -1,6 +1,7 @@
 import type { Content } from './content/model.js';
 import { loadContent } from './content/load.js';
 import { countErrors } from './diagnostics/report.js';
+import { figureTrial } from './pipeline/figure-trial.js';
 import { RULES } from './pipeline/rules/index.js';
 
 export interface CheckOptions {
@@ -25,7 +26,7 @@ export function todayUtc(): string {
 /** Load and validate a content folder; diagnostics are on `content.files`. */
 export async function check(dir: string, options: CheckOptions = {}): Promise<CheckResult> {
   const content = await loadContent(dir, { cwd: options.cwd });
-  const context = { content, strict: options.strict ?? false, today: options.today ?? todayUtc() };
+  const context = { content, strict: options.strict ?? false, today: options.today ?? todayUtc(), figureTrial: await figureTrial(content) };
   for (const rule of RULES) rule(context);
   const errors = countErrors(content.files);
   const warnings = content.files.reduce((n, f) => n + f.messages.length, 0) - errors;

@@ -5,6 +5,7 @@ import { isChecked, type GuideListing } from '../compose/compose.js';
 import { loadContent } from '../content/load.js';
 import type { Content, GuideDoc } from '../content/model.js';
 import { toWire, wireErrors, type WireFile } from '../diagnostics/wire.js';
+import { figureTrial } from '../pipeline/figure-trial.js';
 import { RULES } from '../pipeline/rules/index.js';
 import { splitTarget } from '../content/paths.js';
 import { schemeOf } from '../pipeline/rules/links.js';
@@ -94,7 +95,7 @@ async function checkGuide(task: GuideTask, settings: NonNullable<GuideTask['chec
   let content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug });
   const linked = anchorTargets(content, content.guides, task.slug);
   if (linked.length > 0) content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug || linked.includes(s) });
-  const context = { content, strict: settings.strict, today: settings.today };
+  const context = { content, strict: settings.strict, today: settings.today, figureTrial: await figureTrial(content) };
   for (const rule of RULES) rule(context);
   const folder = path.join(content.root, 'guides', task.slug);
   const own = content.files.filter((file) => isInsideFolder(folder, String(file.data.absolutePath ?? '')));

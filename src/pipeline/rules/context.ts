@@ -2,6 +2,7 @@ import type { Node as YamlNode } from 'yaml';
 import type { Content } from '../../content/model.js';
 import { nodeAtPath, placeOfNode, type ParsedYaml } from '../../content/yaml.js';
 import type { Place } from '../../diagnostics/report.js';
+import type { FigureTrial } from '../figure-trial.js';
 
 export interface RuleContext {
   readonly content: Content;
@@ -9,6 +10,8 @@ export interface RuleContext {
   readonly strict: boolean;
   /** Today as YYYY-MM-DD, injectable so date rules are testable. */
   readonly today: string;
+  /** Draws an SVG figure as the build will (figure-trial.ts); absent when no guide shows an SVG. */
+  readonly figureTrial?: FigureTrial | undefined;
 }
 
 /** A rule reads the model and records vfile messages; it never throws for bad content. */

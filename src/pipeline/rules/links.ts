@@ -4,6 +4,8 @@ import type { GuideDoc } from '../../content/model.js';
 import { imageProblem } from '../../content/images.js';
 import { guideFolderTarget, isPublishedTarget, resolveContentPath, splitTarget } from '../../content/paths.js';
 import { isUnpublishable, publishedFile } from '../../content/published-files.js';
+import { isSvgProblem, sanitiseSvgFile } from '../../content/svg.js';
+import type { FigureTrial } from '../figure-trial.js';
 import { report, type Place } from '../../diagnostics/report.js';
 import { nodePlace, type Rule } from './context.js';
 
@@ -39,9 +41,10 @@ interface LinkContext {
   byPath: Map<string, GuideDoc>;
   /** Files this guide shows as images: the image check covers them, so a link to one says nothing more. */
   shown: Set<string>;
+  figureTrial: FigureTrial | undefined;
 }
 
-function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, { root, rootReal, byPath, shown }: LinkContext): void {
+function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, { root, rootReal, byPath, shown, figureTrial }: LinkContext): void {
   const { file: relative, fragment } = splitTarget(url.trim());
   const scheme = schemeOf(url);
   if (scheme !== undefined || url.trim().startsWith('//')) {
@@ -70,6 +73,10 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
   if (kind === 'image') {
     const problem = imageProblem(resolved.absolute);
     if (problem) report(guide.file, problem.rule, `"${relative}" ${problem.reason}`, place);
+    else {
+      const drawing = figureTrial && figureDrawProblem(resolved.absolute, figureTrial);
+      if (drawing) report(guide.file, 'md-image-format', `"${relative}" cannot be drawn in the handout (${drawing}); simplify the figure (its transforms, gradients or embedded images) or export it again`, place);
+    }
     return;
   }
   const target = byPath.get(resolved.absolute);
@@ -89,6 +96,13 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
   }
 }
 
+/** What stops the renderer drawing an SVG figure (other images: undefined, decoded by imageProblem). */
+function figureDrawProblem(file: string, trial: FigureTrial): string | undefined {
+  if (!/\.svg$/i.test(file)) return undefined;
+  const figure = sanitiseSvgFile(file);
+  return isSvgProblem(figure) ? undefined : trial(figure.svg);
+}
+
 /** The files a guide shows (images and exercise figures), resolved as check resolves them. */
 function shownImages(guide: GuideDoc, root: string, rootReal: string): Set<string> {
   const shown = new Set<string>();
@@ -102,7 +116,8 @@ function shownImages(guide: GuideDoc, root: string, rootReal: string): Set<strin
 }
 
 /** md-url-protocol, md-path-outside, md-link-missing, md-link-unpublished, md-link-file-type, md-image-missing, md-image-format, md-anchor-missing, md-alt-missing. */
-export const links: Rule = ({ content }) => {
+export const links: Rule = (ruleContext) => {
+  const { content } = ruleContext;
   const byPath = new Map<string, GuideDoc>();
   for (const guide of content.guides) {
     const absolute = guide.file.data.absolutePath;
@@ -110,7 +125,7 @@ export const links: Rule = ({ content }) => {
   }
   for (const guide of content.guides) {
     if (!guide.tree) continue;
-    const context: LinkContext = { root: content.root, rootReal: content.rootReal, byPath, shown: shownImages(guide, content.root, content.rootReal) };
+    const context: LinkContext = { root: content.root, rootReal: content.rootReal, byPath, shown: shownImages(guide, content.root, content.rootReal), figureTrial: ruleContext.figureTrial };
     const check = (url: string, kind: TargetKind, place: Place | undefined) => checkTarget(guide, url, kind, place, context);
     visit(guide.tree, (node) => {
       if (node.type === 'link' || node.type === 'definition') check(node.url, 'link', nodePlace(node));

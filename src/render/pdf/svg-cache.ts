@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type SVGtoPDFFunction from 'svg-to-pdfkit';
 import { isInternalImage } from '../../content/svg.js';
-import { registerFonts } from './fonts.js';
+import { fontName, registerFonts } from './fonts.js';
 import { CollectedPdf } from './output.js';
 import { addToSubset, pdfNumber, type EmbeddedFont } from './text.js';
 
@@ -101,7 +101,7 @@ const KEPT = new Map<string, Template | null>();
 const MAX_KEPT = 64;
 let conversions = 0;
 
-/** How many times svg-to-pdfkit has converted a figure in this process (for tests). */
+/** How many times svg-to-pdfkit has converted a figure for a document in this process (for tests; check's trials are not counted). */
 export const svgConversions = () => conversions;
 
 const fontsById = (doc: DocInternals) => new Map(Object.values(doc._fontFamilies).map((font) => [font.id, font]));
@@ -120,7 +120,6 @@ function convert(doc: PDFKit.PDFDocument, svg: string, width: number, height: nu
     translucent = true;
     return doOpacity.call(this, fill, stroke);
   };
-  conversions += 1;
   try {
     SVGtoPDF(doc, svg, 0, 0, {
       width,
@@ -151,6 +150,7 @@ function templateOf(doc: PDFKit.PDFDocument, svg: string, width: number, height:
     written.push(data);
     return addContent.call(this, data);
   };
+  conversions += 1;
   convert(scratch, svg, width, height, font);
   const { xobjects, ext_gstates: states, patterns, annotations } = internals.page;
   if (Object.keys(xobjects).length + Object.keys(states).length + Object.keys(patterns).length + annotations.length > 0) return null;
@@ -194,6 +194,32 @@ function drawTemplate(doc: PDFKit.PDFDocument, template: Template): void {
   internals.addContent(out);
 }
 
+/** Trial results by SVG digest: check and the renderer ask about the same figures. */
+const TRIED = new Map<string, string | undefined>();
+
+/**
+ * Why a figure cannot be drawn, or undefined when it can: it is converted once in a scratch
+ * document at about the largest size a page gives a figure, exactly as the build converts it.
+ * svg-to-pdfkit and pdfkit stop on what no allowlist can see in advance — transforms that
+ * multiply into a coordinate past pdfkit's 1e21 limit under a gradient, an embedded image that
+ * does not decode — so `check` draws every figure once, and the build never meets one it cannot.
+ */
+export function svgDrawProblem(svg: string): string | undefined {
+  const key = createHash('sha256').update(svg).digest('base64');
+  if (TRIED.has(key)) return TRIED.get(key);
+  let problem: string | undefined;
+  const scratch = new CollectedPdf({ size: [612, 1008], margin: 0, font: null as unknown as string });
+  try {
+    registerFonts(scratch);
+    convert(scratch, svg, 600, 800, fontName('text', 'regular'));
+  } catch (error) {
+    problem = error instanceof Error ? error.message : String(error);
+  }
+  if (TRIED.size >= MAX_KEPT) TRIED.clear();
+  TRIED.set(key, problem);
+  return problem;
+}
+
 /**
  * Draw an SVG with its top left corner at (x, y), scaled to width × height (keeping its aspect
  * ratio, aligned top left), text in `font`.
@@ -211,7 +237,10 @@ export function drawSvg(doc: PDFKit.PDFDocument, svg: string, x: number, y: numb
   doc.translate(x, y);
   try {
     if (template) drawTemplate(doc, template);
-    else convert(doc, svg, width, height, font);
+    else {
+      conversions += 1;
+      convert(doc, svg, width, height, font);
+    }
   } finally {
     doc.restore();
   }

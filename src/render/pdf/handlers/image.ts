@@ -7,7 +7,7 @@ import { isSvgProblem, sanitiseSvgFile } from '../../../content/svg.js';
 import { fontName } from '../fonts.js';
 import { bodyStyle } from '../inline.js';
 import { drawPreparedPng, preparePng } from '../png-cache.js';
-import { drawSvg } from '../svg-cache.js';
+import { drawSvg, svgDrawProblem } from '../svg-cache.js';
 import type { PdfState } from '../state.js';
 
 /**
@@ -24,6 +24,11 @@ export function resolveImage(state: Pick<PdfState, 'baseDir' | 'imageRoot'>, wri
     const info = imageInfo(resolved.absolute);
     // An image check would refuse prints as its alt text.
     if (!info || imageProblem(resolved.absolute, info)) return undefined;
+    // A figure the renderer cannot draw (check reports it) prints as its alt text too.
+    if (info.format === 'svg') {
+      const figure = sanitiseSvgFile(resolved.absolute);
+      if (isSvgProblem(figure) || svgDrawProblem(figure.svg)) return undefined;
+    }
     return { file: resolved.absolute, info };
   } catch {
     return undefined;
