@@ -3,12 +3,12 @@
  * guide re-renders that guide only; a corrupt cache entry is caught by its digest and rebuilt;
  * worker processes give the same bytes as one process.
  */
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
-import { seal } from '../src/bundle/cache.js';
+import { seal, sha256 } from '../src/bundle/cache.js';
 import { verifyBundle } from '../src/bundle/verify.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -111,6 +111,52 @@ describe('incremental builds', () => {
     expect(result.stats.rendered).toBe(1);
     expect((await verifyBundle(path.join(work, 'byte-flipped'))).ok).toBe(true);
     expect(readFileSync(path.join(work, 'byte-flipped/manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, 'config/manifest.json'), 'utf8'));
+  });
+
+  it('detects a cached file overwritten in place with the same size and its modification time put back (its ctime changed)', async () => {
+    const handouts = files(cache).filter((f) => f.endsWith('.handout.a4.pdf'));
+    const victim = handouts.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+    const bundlePath = path.relative(path.join(victim.slice(0, victim.indexOf(`${path.sep}files${path.sep}`)), 'files'), victim).split(path.sep).join('/');
+    const original = readFileSync(victim);
+    const fresh = JSON.parse(readFileSync(path.join(work, 'config/manifest.json'), 'utf8')) as { files: Array<{ path: string; sha256: string }> };
+    expect(fresh.files.find((f) => f.path === bundlePath)?.sha256).toBe(sha256(original));
+    // A whole-millisecond time (a Date's precision), so putting it back restores it exactly; a
+    // build checks the file and keeps the stamp it has with that time.
+    const when = new Date('2026-11-01T10:00:00.000Z');
+    utimesSync(victim, when, when);
+    await run('restamped');
+    const before = statSync(victim);
+    writeFileSync(victim, Buffer.alloc(original.length, 0x41));
+    utimesSync(victim, before.atime, when);
+    const after = statSync(victim);
+    // Size, modification time and inode are all as they were: only the ctime tells.
+    expect([after.size, after.mtimeMs, after.ino]).toEqual([before.size, before.mtimeMs, before.ino]);
+    const result = await run('rewritten-in-place');
+    expect(result.stats.rendered).toBe(1);
+    expect((await verifyBundle(path.join(work, 'rewritten-in-place'))).ok).toBe(true);
+    expect(readFileSync(path.join(work, 'rewritten-in-place', bundlePath)).equals(original)).toBe(true);
+    expect(readFileSync(path.join(work, 'rewritten-in-place/manifest.json'), 'utf8')).toBe(readFileSync(path.join(work, 'config/manifest.json'), 'utf8'));
+  });
+
+  it('keeps the stamps a rebuild into the same folder leaves (linking and removing the previous bundle change ctimes), so the next one hashes nothing', async () => {
+    await run('same-out');
+    const since = Date.now();
+    const again = await run('same-out');
+    expect(again.stats).toMatchObject({ rendered: 0, cached: 3 });
+    // The entries the last build took (it marked their lists) and the kept zip: each stamp is the file's now.
+    const used = files(path.join(cache, 'guides')).filter((f) => f.endsWith(`${path.sep}index.json`) && statSync(f).mtimeMs >= since);
+    expect(used.length).toBe(4);
+    let checked = 0;
+    for (const dir of [...used.map(path.dirname), path.join(cache, 'zips')]) {
+      const stamps = JSON.parse(readFileSync(path.join(dir, 'verified.json'), 'utf8')) as Record<string, number[]>;
+      for (const [name, stamp] of Object.entries(stamps)) {
+        const file = name === 'zip' ? files(dir).find((f) => f.endsWith('.zip'))! : path.join(dir, 'files', ...name.split('/'));
+        const now = lstatSync(file);
+        expect(stamp, file).toEqual([now.size, now.mtimeMs, now.ino, now.ctimeMs]);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(used.length);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, lutimesSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { lstat, lutimes, mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ShapedWords } from '../render/pdf/fonts.js';
@@ -88,6 +88,17 @@ export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest
  * folder of files plus an index with their checksums: a corrupt or truncated file fails its
  * checksum and the entry counts as a miss, so it is rebuilt, never shipped. Files are hard-linked
  * into dist/ and back, so a cached build copies nothing.
+ *
+ * The cache never leaves its folder. A cache may be shared or committed, so anything in it may
+ * have been put there by someone else, links included: a link followed by the daily pruning
+ * deleted folders and old files outside the cache, one followed by a write overwrote a file
+ * outside it, and a cached "file" that was a link to /etc/passwd was shipped in the bundle. So
+ * below the cache folder (which itself may be reached through links: it is where the user put
+ * it) nothing is ever followed: every path is looked at with lstat, one part at a time; files are
+ * opened with O_NOFOLLOW and only if regular; files are written under a fresh name created
+ * exclusively and renamed into place (a rename replaces a link, never what it points to). A link
+ * met where something is read counts as a miss; where something is written or pruned it is
+ * removed: the link itself, never what it points to.
  */
 export class RenderCache {
   constructor(readonly dir: string) {}
@@ -98,48 +109,67 @@ export class RenderCache {
 
   /** Is there an entry for `key` (not yet verified)? */
   has(key: string): boolean {
-    return existsSync(path.join(this.entryDir(key), 'index.json'));
+    const list = path.join(this.entryDir(key), 'index.json');
+    return this.foldersReal(list) && lstatOrNone(list)?.isFile() === true;
   }
 
   /**
    * The cached entries for `key`, each file checked against its digest; undefined on any miss.
-   * A file is read and hashed unless its size, modification time and inode are still those it
-   * had when its digest last matched (`verified.json`, as git trusts its index): any write to
-   * it, a truncation included, changes them. Synchronous: cached files sit in the page cache,
-   * and thousands of small asynchronous reads spend more time in round trips than in reading.
+   * A file is read and hashed unless its stamp (size, modification time, inode and ctime) is
+   * still the one it had when its digest last matched (`verified.json`, as git trusts its index):
+   * any write to it, a truncation included, changes it. Synchronous: cached files sit in the page
+   * cache, and thousands of small asynchronous reads spend more time in round trips than in reading.
    */
   read(key: string): Array<ManifestEntry & { file: string }> | undefined {
     const dir = this.entryDir(key);
+    // Folders of this entry found to be real folders (not links), each looked at once.
+    const seen = new Set<string>();
     let entries: ManifestEntry[];
     try {
-      const parsed = EntryIndexSchema.safeParse(unseal(readFileSync(path.join(dir, 'index.json'), 'utf8')));
+      const parsed = EntryIndexSchema.safeParse(unseal(this.readIn(path.join(dir, 'index.json'), seen).toString('utf8')));
       if (!parsed.success) return undefined;
       entries = parsed.data;
     } catch {
       return undefined;
     }
-    const stamps = readStamps(dir);
+    const stamps = this.readStamps(dir);
     let restamped = false;
     const out: Array<ManifestEntry & { file: string }> = [];
     for (const entry of entries) {
       const file = fileIn(path.join(dir, 'files'), entry.path);
-      try {
-        const stamp = stampOf(file);
-        if (stamp[0] !== entry.bytes) return undefined;
-        if (!sameStamp(stamps[entry.path], stamp)) {
-          const data = readFileSync(file);
-          if (data.length !== entry.bytes || sha256(data) !== entry.sha256) return undefined;
-          stamps[entry.path] = stamp;
-          restamped = true;
-        }
-      } catch {
-        return undefined;
+      const stamp = this.checkedStamp(file, entry, stamps[entry.path], seen);
+      if (!stamp) return undefined;
+      if (!sameStamp(stamps[entry.path], stamp)) {
+        stamps[entry.path] = stamp;
+        restamped = true;
       }
       out.push({ ...entry, file });
     }
-    if (restamped) writeStamps(dir, stamps);
+    if (restamped) this.writeStamps(dir, stamps);
+    for (const { path: name, file } of out) this.took(dir, name, file, stamps[name]!);
     markUsed(path.join(dir, 'index.json'));
     return out;
+  }
+
+  /**
+   * The stamp of a cached file if it still holds what its entry lists, else undefined. It must be
+   * a regular file in real folders of the cache: a link, even to the right bytes, is refused (it
+   * would be linked into the bundle as a link, or copied from wherever it points). It is read and
+   * hashed unless its stamp is `known`, the one it had when its digest last matched.
+   */
+  private checkedStamp(file: string, entry: ManifestEntry, known: Stamp | undefined, seen: Set<string>): Stamp | undefined {
+    if (!this.foldersReal(file, seen)) return undefined;
+    const stat = lstatOrNone(file);
+    if (!stat?.isFile() || stat.size !== entry.bytes) return undefined;
+    // Taken before reading: a write while it is read leaves a stamp that matches nothing later.
+    const stamp = stampOf(stat);
+    if (sameStamp(known, stamp)) return stamp;
+    try {
+      const data = readRegular(file);
+      return data.length === entry.bytes && sha256(data) === entry.sha256 ? stamp : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -149,16 +179,23 @@ export class RenderCache {
    */
   stage(key: string): { add(entry: ManifestEntry, data: Buffer, target: string): Promise<void>; commit(): Promise<void> } {
     const dir = this.entryDir(key);
-    const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const tmp = temporaryName(dir);
     const entries: ManifestEntry[] = [];
     let usable = true;
+    // Before the first file, once: the entry's shard made a real folder of the cache (a link there
+    // is removed) and the temporary folder made in it.
+    let ready: Promise<void> | undefined;
     return {
       add: async (entry, data, target) => {
         if (usable) {
           try {
+            ready ??= this.makeFolder(path.dirname(dir)).then(async () => {
+              await mkdir(tmp);
+            });
+            await ready;
             const file = fileIn(path.join(tmp, 'files'), entry.path);
             await mkdir(path.dirname(file), { recursive: true });
-            await writeFile(file, data);
+            await writeFile(file, data, { flag: 'wx' });
             await mkdir(path.dirname(target), { recursive: true });
             await linkOrCopy(file, target);
             entries.push(entry);
@@ -172,11 +209,13 @@ export class RenderCache {
       },
       commit: async () => {
         try {
-          if (!usable) throw new Error('cache entry incomplete');
+          if (!usable || !ready) throw new Error('cache entry incomplete');
           entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-          await writeFile(path.join(tmp, 'index.json'), seal(entries));
+          await writeFile(path.join(tmp, 'index.json'), seal(entries), { flag: 'wx' });
           // Each file was just written from the bytes its digest was taken of.
-          writeStamps(tmp, Object.fromEntries(entries.map((entry) => [entry.path, stampOf(fileIn(path.join(tmp, 'files'), entry.path))])));
+          this.writeStamps(tmp, Object.fromEntries(entries.map((entry) => [entry.path, stampOf(lstatSync(fileIn(path.join(tmp, 'files'), entry.path)))])));
+          // Whatever is at the entry's place goes (a link: itself), and only while its shard is still a real folder.
+          if (!this.foldersReal(dir)) throw new Error('the cache entry\'s folder is not a real folder');
           await rm(dir, { recursive: true, force: true });
           await rename(tmp, dir);
         } catch {
@@ -204,7 +243,7 @@ export class RenderCache {
   private readRecord<T>(kind: string, key: string): T | undefined {
     try {
       const file = this.jsonFile(kind, key);
-      const value = (unseal(readFileSync(file, 'utf8')) ?? undefined) as T | undefined;
+      const value = (unseal(this.readIn(file).toString('utf8')) ?? undefined) as T | undefined;
       if (value !== undefined) markUsed(file);
       return value;
     } catch {
@@ -213,57 +252,50 @@ export class RenderCache {
   }
 
   /**
-   * Remove what no build has used for `maxAgeDays`: guide entries, check results and shaped-word
-   * records (each edit of a guide leaves its old entry behind, and each new careprint or
-   * dependency tree a new record, so a cache would otherwise only grow), and staging folders a
-   * killed build left. Using an entry marks it (its record's modification time), so a
-   * build never loses what it or a build beside it is using; by age rather than "not used by this
-   * build", so builds with other options or shards can share one cache. Run at most once a day.
+   * After a finished build (build.ts calls this once the new dist/ is in place): record the
+   * stamps of the files it took from the cache (see `restamp`), then, at most once a day, remove
+   * what no build has used for `maxAgeDays`: guide entries, check results and shaped-word records
+   * (each edit of a guide leaves its old entry behind, and each new careprint or dependency tree
+   * a new record, so a cache would otherwise only grow), and staging folders a killed build left.
+   * Using an entry marks it (its record's modification time), so a build never loses what it or a
+   * build beside it is using; by age rather than "not used by this build", so builds with other
+   * options or shards can share one cache. Links met are removed, never followed (see the class).
    */
   async prune(maxAgeDays = 30, now = Date.now()): Promise<number> {
+    this.restamp();
     const marker = path.join(this.dir, 'pruned');
-    try {
-      if (now - statSync(marker).mtimeMs < DAY) return 0;
-    } catch {
-      // Never pruned yet.
-    }
+    const last = lstatOrNone(marker);
+    // A link at the marker's name is no marker: pruning is due, and writing the marker replaces it.
+    if (last?.isFile() && now - last.mtimeMs < DAY) return 0;
     const cutoff = now - maxAgeDays * DAY;
     let removed = 0;
-    const removeIfOld = async (record: string, target: string, limit = cutoff) => {
-      let time: number;
-      try {
-        time = statSync(record).mtimeMs;
-      } catch {
-        time = -Infinity;
-      }
-      if (time >= limit) return;
+    const remove = async (target: string) => {
+      // Looked at again just before: nothing above it may have become a link meanwhile. rm never
+      // follows a link: one is removed itself, also inside an entry.
+      if (!this.foldersReal(target)) return;
       await rm(target, { recursive: true, force: true }).catch(() => undefined);
       removed += 1;
     };
-    for (const shard of listDir(path.join(this.dir, 'guides'))) {
-      for (const name of listDir(path.join(this.dir, 'guides', shard))) {
-        const entry = path.join(this.dir, 'guides', shard, name);
-        // A staging folder (`<key>.tmp-…`) is a day old only if its build died.
-        if (name.includes('.tmp-')) await removeIfOld(entry, entry, now - DAY);
-        else await removeIfOld(path.join(entry, 'index.json'), entry);
-      }
-    }
-    for (const kind of ['checks', 'shaping']) {
-      for (const shard of listDir(path.join(this.dir, kind))) {
-        for (const name of listDir(path.join(this.dir, kind, shard))) {
-          const file = path.join(this.dir, kind, shard, name);
-          await removeIfOld(file, file, name.includes('.tmp-') ? now - DAY : cutoff);
+    for (const kind of ['guides', 'checks', 'shaping']) {
+      for (const shard of await this.folderItems(path.join(this.dir, kind), remove)) {
+        for (const item of await this.folderItems(shard, remove)) {
+          const used = lastUsed(item, kind === 'guides');
+          // A staging folder or file (`….tmp-…`) is a day old only if its build died.
+          if (used < (path.basename(item).includes('.tmp-') ? now - DAY : cutoff)) await remove(item);
         }
       }
     }
-    try {
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(marker, '');
-      utimesSync(marker, new Date(now), new Date(now));
-    } catch {
-      // Only means pruning runs again next build.
-    }
+    // Only means pruning runs again next build if it fails.
+    await this.writeIn(marker, '', new Date(now)).catch(() => undefined);
     return removed;
+  }
+
+  /** What a folder of the cache holds (full paths); none if it is not a real folder. A link in its place is removed. */
+  private async folderItems(dir: string, remove: (target: string) => Promise<void>): Promise<string[]> {
+    const stat = lstatOrNone(dir);
+    if (stat?.isSymbolicLink()) await remove(dir);
+    if (!stat?.isDirectory()) return [];
+    return listDir(dir).map((name) => path.join(dir, name));
   }
 
   async writeCheck(key: string, value: unknown): Promise<void> {
@@ -275,31 +307,27 @@ export class RenderCache {
   }
 
   private async writeRecord(kind: string, key: string, value: unknown): Promise<void> {
-    const file = this.jsonFile(kind, key);
-    const tmp = `${file}.tmp-${process.pid}`;
-    try {
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(tmp, seal(value));
-      await rename(tmp, file);
-    } catch {
-      await rm(tmp, { force: true }).catch(() => undefined);
-    }
+    // A cache that cannot be written only costs time next build.
+    await this.writeIn(this.jsonFile(kind, key), seal(value)).catch(() => undefined);
   }
 
   private zipFile(key: string): string {
     return path.join(this.dir, 'zips', `${key}.zip`);
   }
 
-  /** Does the kept zip `file` still match the digest it was written with? */
+  /** Does the kept zip `file` (a regular file in the cache's real zips folder) still match the digest it was written with? */
   private async zipIsIntact(file: string): Promise<boolean> {
-    const expected = (await readFile(`${file}.sha256`, 'utf8')).trim();
+    const dir = path.dirname(file);
+    const expected = this.readIn(`${file}.sha256`).toString('utf8').trim();
+    const stat = lstatOrNone(file);
+    if (!stat?.isFile()) return false;
     // Hashed again only if the zip changed since its digest last matched (as for outputs).
-    const stamps = readStamps(path.dirname(file));
-    const stamp = stampOf(file);
-    if (!sameStamp(stamps.zip, stamp)) {
-      if ((await streamSha256(createReadStream(file))) !== expected) return false;
-      writeStamps(path.dirname(file), { zip: stamp });
+    const stamp = stampOf(stat);
+    if (!sameStamp(this.readStamps(dir).zip, stamp)) {
+      if ((await hashRegular(file)) !== expected) return false;
+      this.writeStamps(dir, { zip: stamp });
     }
+    this.took(dir, 'zip', file, stamp);
     return true;
   }
 
@@ -326,10 +354,11 @@ export class RenderCache {
   async previousZip(toolchain: string): Promise<PreviousZip | undefined> {
     try {
       const dir = path.join(this.dir, 'zips');
+      if (!lstatOrNone(dir)?.isDirectory()) return undefined;
       const name = readdirSync(dir).find((entry) => entry.endsWith('.zip'));
       if (name === undefined) return undefined;
       const file = path.join(dir, name);
-      const record = ZipRecordSchema.safeParse(unseal(readFileSync(`${file}.layout`, 'utf8')));
+      const record = ZipRecordSchema.safeParse(unseal(this.readIn(`${file}.layout`).toString('utf8')));
       if (!record.success || record.data.toolchain !== toolchain) return undefined;
       if (!(await this.zipIsIntact(file))) return undefined;
       return { file, layout: record.data.layout };
@@ -344,29 +373,235 @@ export class RenderCache {
    */
   async keepZip(key: string, source: string, written: WrittenZip, toolchain: string): Promise<void> {
     const dir = path.join(this.dir, 'zips');
+    const zip = this.zipFile(key);
     try {
+      // What was kept before goes; a link in the folder's place is removed itself.
       await rm(dir, { recursive: true, force: true });
-      await mkdir(dir, { recursive: true });
-      await linkOrCopy(source, this.zipFile(key));
-      await writeFile(`${this.zipFile(key)}.sha256`, written.sha256);
-      await writeFile(`${this.zipFile(key)}.layout`, seal({ toolchain, layout: written.layout }));
-      writeStamps(dir, { zip: stampOf(this.zipFile(key)) });
+      await this.makeFolder(dir);
+      await linkOrCopy(source, zip);
+      await this.writeIn(`${zip}.sha256`, written.sha256);
+      await this.writeIn(`${zip}.layout`, seal({ toolchain, layout: written.layout }));
+      this.writeStamps(dir, { zip: stampOf(lstatSync(zip)) });
     } catch {
       // A cache that cannot be written only costs time next build.
+    }
+  }
+
+  /** Files this build took from the cache, by the folder whose `verified.json` stamps them: each with its stamp when checked. */
+  private readonly taken = new Map<string, Map<string, { file: string; stamp: Stamp }>>();
+
+  private took(dir: string, name: string, file: string, stamp: Stamp): void {
+    let files = this.taken.get(dir);
+    if (!files) this.taken.set(dir, (files = new Map()));
+    files.set(name, { file, stamp });
+  }
+
+  /**
+   * Record the stamps the files this build took have now. Linking a cached file into dist/ and
+   * removing the previous dist/ (hard links to the same files) change its ctime: without this,
+   * the next build would hash every cached file again. Only a file whose size, modification time
+   * and inode are still those it had when checked is restamped; a write in place that also put
+   * the modification time back during this build would be missed, but dist/ holds the same files
+   * (hard links), so it would have reached the bundle just built anyway.
+   */
+  private restamp(): void {
+    for (const [dir, files] of this.taken) {
+      const stamps = this.readStamps(dir);
+      let changed = false;
+      for (const [name, { file, stamp }] of files) {
+        const stat = this.foldersReal(file) ? lstatOrNone(file) : undefined;
+        if (!stat?.isFile()) continue;
+        const now = stampOf(stat);
+        if (sameStamp(stamps[name], now) || !sameButCtime(now, stamp)) continue;
+        stamps[name] = now;
+        changed = true;
+      }
+      if (changed) this.writeStamps(dir, stamps);
+    }
+    this.taken.clear();
+  }
+
+  /** Each file's stamp when its digest last matched, by bundle path (`zip` for a kept zip). */
+  private readStamps(dir: string): Record<string, Stamp> {
+    try {
+      const stamps: unknown = JSON.parse(this.readIn(path.join(dir, 'verified.json')).toString('utf8'));
+      // Only ever a shortcut: anything unexpected means every file is hashed again.
+      return stamps !== null && typeof stamps === 'object' && !Array.isArray(stamps) ? (stamps as Record<string, Stamp>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private writeStamps(dir: string, stamps: Record<string, Stamp>): void {
+    const file = path.join(dir, 'verified.json');
+    // Synchronous (read() is), else as writeIn: a fresh name created exclusively, renamed into place.
+    if (!this.foldersReal(file)) return;
+    const tmp = temporaryName(file);
+    try {
+      writeFileSync(tmp, JSON.stringify(stamps), { flag: 'wx' });
+      renameSync(tmp, file);
+    } catch {
+      // Only costs a re-check next build.
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // Left for the entry's own removal.
+      }
+    }
+  }
+
+  /** `p`'s parts below the cache folder ([] for the folder itself); undefined if `p` is not inside it. */
+  private partsBelow(p: string): string[] | undefined {
+    const relative = path.relative(this.dir, p);
+    if (relative === '') return [];
+    const parts = relative.split(path.sep);
+    return parts[0] === '..' || path.isAbsolute(relative) ? undefined : parts;
+  }
+
+  /**
+   * Whether every folder between the cache folder and `file` is a real folder (lstat: a link to a
+   * folder is not one), looked at one part at a time. `seen` holds folders already found real.
+   */
+  private foldersReal(file: string, seen?: Set<string>): boolean {
+    const parts = this.partsBelow(file);
+    if (!parts?.length) return false;
+    let at = this.dir;
+    for (const part of parts.slice(0, -1)) {
+      at = path.join(at, part);
+      if (seen?.has(at)) continue;
+      if (!lstatOrNone(at)?.isDirectory()) return false;
+      seen?.add(at);
+    }
+    return true;
+  }
+
+  /** The bytes of a regular file of the cache, never read through a link (on its way or at its name); throws otherwise. */
+  private readIn(file: string, seen?: Set<string>): Buffer {
+    if (!this.foldersReal(file, seen)) throw new Error(`${file}: not in real folders of the cache`);
+    return readRegular(file);
+  }
+
+  /**
+   * Make `dir` a real folder of the cache, one part at a time from the cache folder down: a link
+   * on the way is removed (the link itself, never what it points to) and a folder made in its
+   * place. A file in the way throws: the cache is not usable there.
+   */
+  private async makeFolder(dir: string): Promise<void> {
+    const parts = this.partsBelow(dir);
+    if (!parts) throw new Error(`${dir} is not inside the cache`);
+    await mkdir(this.dir, { recursive: true });
+    let at = this.dir;
+    for (const part of parts) {
+      at = path.join(at, part);
+      const stat = await lstat(at).catch(() => undefined);
+      if (stat?.isDirectory()) continue;
+      if (stat?.isSymbolicLink()) {
+        // Another build may have removed it first.
+        await unlink(at).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+      } else if (stat) throw new Error(`${at} is not a folder`);
+      await mkdir(at).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+      // Another build may have made it meanwhile: a folder, or nothing usable.
+      if (!(await lstat(at)).isDirectory()) throw new Error(`${at} is not a folder`);
+    }
+  }
+
+  /**
+   * Write a file of the cache whole: under a fresh name beside it, created exclusively (so never
+   * through a link planted at that name), then renamed over it (which replaces a link at `file`
+   * itself, never what it points to). `mtime`: the modification time it gets.
+   */
+  private async writeIn(file: string, data: string, mtime?: Date): Promise<void> {
+    await this.makeFolder(path.dirname(file));
+    const tmp = temporaryName(file);
+    try {
+      await writeFile(tmp, data, { flag: 'wx' });
+      if (mtime) await lutimes(tmp, mtime, mtime);
+      await rename(tmp, file);
+    } catch (error) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw error;
     }
   }
 }
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** Mark a cache record as just used (its modification time), so pruning keeps it. */
+/** A name beside `file` for writing it whole: `….tmp-<pid>-<random>`, which pruning knows as a leftover. */
+const temporaryName = (file: string) => `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+/** lstat (never follows a link), or undefined where there is nothing (or it cannot be looked at). */
+function lstatOrNone(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How a file of the cache is opened for reading: never through a link at its name (O_NOFOLLOW;
+ * Windows has none, and there the lstat before opening guards) and never blocking on a FIFO put
+ * in a file's place (O_NONBLOCK; no effect on a regular file).
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+function openRegular(file: string): number {
+  if (!constants.O_NOFOLLOW && !lstatOrNone(file)?.isFile()) throw new Error(`${file} is not a regular file`);
+  const fd = openSync(file, READ_FLAGS);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error(`${file} is not a regular file`);
+  }
+  return fd;
+}
+
+/** The bytes of `file` if it is a regular file itself (not a link to one); throws otherwise. */
+function readRegular(file: string): Buffer {
+  const fd = openRegular(file);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The sha256 of `file` if it is a regular file itself, read as a stream (a zip is as large as the bundle). */
+async function hashRegular(file: string): Promise<string> {
+  const handle = await open(file, READ_FLAGS);
+  try {
+    if (!constants.O_NOFOLLOW && !lstatOrNone(file)?.isFile()) throw new Error(`${file} is not a regular file`);
+    if (!(await handle.stat()).isFile()) throw new Error(`${file} is not a regular file`);
+    return await streamSha256(handle.createReadStream({ autoClose: false }));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Mark a cache record as just used (its modification time), so pruning keeps it; a link there is not followed. */
 function markUsed(file: string): void {
   try {
     const now = new Date();
-    utimesSync(file, now, now);
+    lutimesSync(file, now, now);
   } catch {
     // A record that cannot be marked may be pruned after a month unused: only costs a render.
   }
+}
+
+/**
+ * When the entry or record `item` was last used: its file list's modification time for a guide
+ * entry (`entry`), its own for a record or a staging folder; never for a link (removed whatever
+ * its age) or a file list that is not a regular file.
+ */
+function lastUsed(item: string, entry: boolean): number {
+  const stat = lstatOrNone(item);
+  if (!stat || stat.isSymbolicLink()) return -Infinity;
+  if (!entry || path.basename(item).includes('.tmp-')) return stat.mtimeMs;
+  const list = lstatOrNone(path.join(item, 'index.json'));
+  return list?.isFile() ? list.mtimeMs : -Infinity;
 }
 
 const listDir = (dir: string): string[] => {
@@ -377,34 +612,20 @@ const listDir = (dir: string): string[] => {
   }
 };
 
-/** A file's size, modification time and inode: what any write to it changes. */
-type Stamp = [size: number, mtimeMs: number, ino: number];
+/**
+ * A file's size, modification time, inode and ctime: what any write to it changes. The ctime
+ * is there because the other three can all be kept: a file overwritten in place keeps its inode,
+ * the same number of bytes keeps its size, and utimes() puts its modification time back (rsync
+ * --inplace, a restore that keeps times). Nothing but the clock sets ctime, and any write,
+ * chmod, link or unlink does; so a file rewritten that way is hashed again and caught. Links and
+ * unlinks by the builds themselves change it too: `restamp` records it after each build.
+ */
+type Stamp = [size: number, mtimeMs: number, ino: number, ctimeMs: number];
 
-function stampOf(file: string): Stamp {
-  const stat = statSync(file);
-  return [stat.size, stat.mtimeMs, stat.ino];
-}
+const stampOf = (stat: Stats): Stamp => [stat.size, stat.mtimeMs, stat.ino, stat.ctimeMs];
 
-const sameStamp = (a: Stamp | undefined, b: Stamp) => Array.isArray(a) && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+/** A stamp from before the ctime was part of it (three numbers) matches nothing: the file is hashed once more. */
+const sameStamp = (a: Stamp | undefined, b: Stamp) => Array.isArray(a) && a.length === b.length && a.every((n, i) => n === b[i]);
 
-/** Each file's stamp when its digest last matched, by bundle path. */
-function readStamps(dir: string): Record<string, Stamp> {
-  try {
-    const stamps: unknown = JSON.parse(readFileSync(path.join(dir, 'verified.json'), 'utf8'));
-    // Only ever a shortcut: anything unexpected means every file is hashed again.
-    return stamps !== null && typeof stamps === 'object' && !Array.isArray(stamps) ? (stamps as Record<string, Stamp>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function writeStamps(dir: string, stamps: Record<string, Stamp>): void {
-  const file = path.join(dir, 'verified.json');
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, JSON.stringify(stamps));
-    renameSync(tmp, file);
-  } catch {
-    // Only costs a re-check next build.
-  }
-}
+/** The same file, unwritten, but linked or unlinked since (only its ctime differs). */
+const sameButCtime = (a: Stamp, b: Stamp) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
