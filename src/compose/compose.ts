@@ -70,7 +70,7 @@ export function guideBody(guide: CheckedGuide): RootContent[] {
 /** Question data for the quiz templates, in one version's order. */
 function quizData(guide: CheckedGuide, version: QuizVersion, guideHref: string) {
   return version.questions.map(({ question, options, correct }, index) => {
-    const { sectionSlug, ...facts } = questionFacts(question, options, correct, guide.headings, guideHref);
+    const { sectionSlug, ...facts } = questionFacts(question, options, correct, guide.anchors, guideHref);
     return {
       number: index + 1,
       id: question.id,

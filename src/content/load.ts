@@ -1,6 +1,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { headingSlugger } from './heading-slug.js';
+import { oneLine } from '../compose/values.js';
 import type { Heading, Root, Yaml } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { VFile } from 'vfile';
@@ -58,20 +59,31 @@ async function loadYamlFile(absolute: string, rootReal: string, cwd: string, fil
   return { file: source.file, parsed: parseYaml(source.file, source.text, 1, 0) };
 }
 
-export function headingsOf(tree: Root): GuideHeading[] {
+/**
+ * A guide's headings with the anchors its pages and handouts give them. Those print the front
+ * matter's title, as plain text, for the `#` heading (the title block, in place of the guide's own
+ * `#` line: compose.ts guideBody), so the title's anchor is the title's slug — not that of the
+ * `#` line read as Markdown (`&amp;`, `<https://…>`) — and it is taken before any section's.
+ */
+export function headingsOf(tree: Root, title?: string): { headings: GuideHeading[]; anchors: Array<{ slug: string; text: string }> } {
   const slugOf = headingSlugger();
   const headings: GuideHeading[] = [];
+  const first = tree.children.find((node) => node.type !== 'yaml');
+  const ownTitle = first?.type === 'heading' && first.depth === 1 ? first : undefined;
+  const printedTitle = title === undefined ? undefined : oneLine(title);
+  const titleAnchor = printedTitle !== undefined && !ownTitle ? { slug: slugOf(printedTitle), text: printedTitle } : undefined;
   const walk = (node: { type: string; children?: unknown[] }) => {
     if (node.type === 'heading') {
       const heading = node as Heading;
-      const text = toString(heading);
+      const text = heading === ownTitle && printedTitle ? printedTitle : toString(heading);
       headings.push({ depth: heading.depth, text, slug: slugOf(text), node: heading });
     }
     // Headings inside callouts and lists still get anchors: walk everything.
     for (const child of node.children ?? []) walk(child as { type: string; children?: unknown[] });
   };
   walk(tree);
-  return headings;
+  const anchors = headings.map(({ slug, text }) => ({ slug, text }));
+  return { headings, anchors: titleAnchor ? [titleAnchor, ...anchors] : anchors };
 }
 
 function frontMatterOf(file: VFile, text: string, tree: Root): ParsedYaml | undefined {
@@ -132,7 +144,8 @@ async function loadGuideDoc(
     const loaded = await loadYamlFile(path.join(dir, quizName), rootReal, cwd, files);
     if (loaded) quiz = { file: loaded.file, parsed: loaded.parsed, quiz: loaded.parsed ? validateYaml(loaded.parsed, quizSchema, 'quiz') : undefined };
   }
-  return { slug, lang, dir, file, tree, frontMatter, meta, headings: tree ? headingsOf(tree) : [], quiz };
+  const { headings, anchors } = tree ? headingsOf(tree, meta?.title) : { headings: [], anchors: [] };
+  return { slug, lang, dir, file, tree, frontMatter, meta, headings, anchors, quiz };
 }
 
 /** Is this path inside a guide's images folder (any depth)? */

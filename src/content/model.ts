@@ -31,6 +31,11 @@ export interface GuideDoc {
   /** Set only when the front matter passed its schema. */
   readonly meta: FrontMatter | undefined;
   readonly headings: readonly GuideHeading[];
+  /**
+   * Every anchor the guide's page and handouts give a heading, with its text: the headings', and
+   * the printed title's when the guide has no `#` line of its own (see headingsOf).
+   */
+  readonly anchors: ReadonlyArray<{ readonly slug: string; readonly text: string }>;
   readonly quiz: QuizDoc | undefined;
 }
 

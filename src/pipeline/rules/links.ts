@@ -56,7 +56,7 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
     return;
   }
   if (relative === '') {
-    if (fragment !== undefined && fragment !== '' && !guide.headings.some((h) => h.slug === fragment)) {
+    if (fragment !== undefined && fragment !== '' && !guide.anchors.some((h) => h.slug === fragment)) {
       report(guide.file, 'md-anchor-missing', `No heading in this guide has the anchor "#${fragment}"`, place);
     }
     return;
@@ -80,7 +80,7 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
     return;
   }
   const target = byPath.get(resolved.absolute);
-  if (target && fragment && !target.headings.some((h) => h.slug === fragment)) {
+  if (target && fragment && !target.anchors.some((h) => h.slug === fragment)) {
     report(guide.file, 'md-anchor-missing', `No heading in ${target.slug} has the anchor "#${fragment}"`, place);
   }
   // The web page keeps the link as written (a guide's source becomes its page): anything the

@@ -12,7 +12,7 @@ function checkQuiz(guide: GuideDoc, parsed: ParsedYaml): void {
   const file = guide.quiz?.file;
   if (!quiz || !file) return;
   const seen = new Set<string>();
-  const slugs = guide.headings.map((h) => h.slug);
+  const slugs = guide.anchors.map((h) => h.slug);
 
   quiz.questions.forEach((question, q) => {
     const at = (...rest: PropertyKey[]) => yamlPlace(parsed, ['questions', q, ...rest]);

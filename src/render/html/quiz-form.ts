@@ -41,7 +41,7 @@ const safeId = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.codePo
 export function renderQuizForm(guide: CheckedGuide, version: QuizVersion, guideHref: string): string {
   form ??= Handlebars.create().compile<FormData>(readFileSync(path.join(TEMPLATES_DIR, 'quiz-form.html.hbs'), 'utf8'), { strict: true });
   const questions = version.questions.map(({ question, options, correct }, index) => {
-    const { sectionSlug: _slug, ...facts } = questionFacts(question, options, correct, guide.headings, guideHref);
+    const { sectionSlug: _slug, ...facts } = questionFacts(question, options, correct, guide.anchors, guideHref);
     return {
       number: index + 1,
       type: question.type,
