@@ -64,6 +64,7 @@ export const rules = {
   'md-directive-form': { severity: 'error', description: 'Directive is written in the wrong form (container vs leaf) or lacks an attribute.' },
   'md-url-protocol': { severity: 'warning', description: 'Link or image URL uses a scheme other than http, https, mailto or tel; it is removed from every output.' },
   'md-path-outside': { severity: 'error', description: 'Link or image path leaves content/ (never read).' },
+  'md-path-case': { severity: 'error', description: 'Two published files whose names differ only in letter case or Unicode form: one overwrites the other when the bundle is unzipped on macOS or Windows.' },
   'md-link-missing': { severity: 'error', description: 'Local link target does not exist.' },
   'md-link-unpublished': { severity: 'warning', description: 'Local link target exists but is not published with the web pages (only guides and the guide\'s own images/ files are).' },
   'md-link-file-type': { severity: 'error', description: 'Linked file in images/ is not a kind the web site publishes (PDF, or a PNG, JPEG or SVG image, by its content and a matching extension).' },

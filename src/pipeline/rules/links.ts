@@ -42,9 +42,27 @@ interface LinkContext {
   /** Files this guide shows as images: the image check covers them, so a link to one says nothing more. */
   shown: Set<string>;
   figureTrial: FigureTrial | undefined;
+  /** Files the site publishes, by their path under guides/ folded to one case and Unicode form: the name first seen. */
+  published: Map<string, string>;
 }
 
-function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, { root, rootReal, byPath, shown, figureTrial }: LinkContext): void {
+/**
+ * Two files whose published names differ only in letter case or Unicode form (Stretch.png and
+ * stretch.png, or é composed and decomposed) are two files here, but one when the bundle is
+ * unzipped on macOS or Windows: the second overwrites the first.
+ */
+function checkPublishedName(guide: GuideDoc, guidesRoot: string, absolute: string, relative: string, place: Place | undefined, published: Map<string, string>): void {
+  const name = path.relative(guidesRoot, absolute).split(path.sep).join('/');
+  if (name.startsWith('..')) return;
+  const key = name.normalize('NFC').toLowerCase();
+  const first = published.get(key);
+  if (first === undefined) published.set(key, name);
+  else if (first !== name) {
+    report(guide.file, 'md-path-case', `"${relative}" and ${first.split('/').slice(1).join('/')} differ only in letter case or accents' encoding: unzipped on macOS or Windows one file overwrites the other; rename one`, place);
+  }
+}
+
+function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, { root, rootReal, byPath, shown, figureTrial, published }: LinkContext): void {
   const { file: relative, fragment } = splitTarget(url.trim());
   const scheme = schemeOf(url);
   if (scheme !== undefined || url.trim().startsWith('//')) {
@@ -70,7 +88,10 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
     report(guide.file, kind === 'image' ? 'md-image-missing' : 'md-link-missing', `"${relative}" does not exist (paths are relative to the guide folder)`, place);
     return;
   }
+  const guidesRoot = path.join(root, 'guides');
+  const written = path.resolve(guide.dir, relative);
   if (kind === 'image') {
+    checkPublishedName(guide, guidesRoot, written, relative, place, published);
     const problem = imageProblem(resolved.absolute);
     if (problem) report(guide.file, problem.rule, `"${relative}" ${problem.reason}`, place);
     else {
@@ -85,14 +106,13 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
   }
   // The web page keeps the link as written (a guide's source becomes its page): anything the
   // site does not publish would be a dead link there, though it works in the content folder.
-  const guidesRoot = path.join(root, 'guides');
-  const written = path.resolve(guide.dir, relative);
   if (!isPublishedTarget(guidesRoot, guide.dir, written)) {
     report(guide.file, 'md-link-unpublished', `"${relative}" is not published with the web pages (only guides and the files in this guide's images/ folder are), so the link would be dead there: move the file into images/ or link to its web address`, place);
   } else if ((guideFolderTarget(guidesRoot, written)?.rest.length ?? 0) > 1 && !shown.has(resolved.absolute)) {
     // A file of the editor's own, published beside the page: only the kinds the site may publish.
-    const published = publishedFile(resolved.absolute);
-    if (isUnpublishable(published)) report(guide.file, published.rule, `"${relative}" ${published.reason}`, place);
+    const file = publishedFile(resolved.absolute);
+    if (isUnpublishable(file)) report(guide.file, file.rule, `"${relative}" ${file.reason}`, place);
+    else checkPublishedName(guide, guidesRoot, written, relative, place, published);
   }
 }
 
@@ -115,17 +135,18 @@ function shownImages(guide: GuideDoc, root: string, rootReal: string): Set<strin
   return shown;
 }
 
-/** md-url-protocol, md-path-outside, md-link-missing, md-link-unpublished, md-link-file-type, md-image-missing, md-image-format, md-anchor-missing, md-alt-missing. */
+/** md-url-protocol, md-path-outside, md-path-case, md-link-missing, md-link-unpublished, md-link-file-type, md-image-missing, md-image-format, md-anchor-missing, md-alt-missing. */
 export const links: Rule = (ruleContext) => {
   const { content } = ruleContext;
   const byPath = new Map<string, GuideDoc>();
+  const published = new Map<string, string>();
   for (const guide of content.guides) {
     const absolute = guide.file.data.absolutePath;
     if (absolute) byPath.set(absolute, guide);
   }
   for (const guide of content.guides) {
     if (!guide.tree) continue;
-    const context: LinkContext = { root: content.root, rootReal: content.rootReal, byPath, shown: shownImages(guide, content.root, content.rootReal), figureTrial: ruleContext.figureTrial };
+    const context: LinkContext = { root: content.root, rootReal: content.rootReal, byPath, shown: shownImages(guide, content.root, content.rootReal), figureTrial: ruleContext.figureTrial, published };
     const check = (url: string, kind: TargetKind, place: Place | undefined) => checkTarget(guide, url, kind, place, context);
     visit(guide.tree, (node) => {
       if (node.type === 'link' || node.type === 'definition') check(node.url, 'link', nodePlace(node));
