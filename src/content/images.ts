@@ -1,12 +1,21 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { pngProblem } from './png.js';
+import { inspectJpegFile, isJpegProblem } from './jpeg.js';
+import { PNG_SIGNATURE, pngProblem, readPngHeader } from './png.js';
 import { svgFileProblem } from './svg.js';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.svg'] as const;
 
-/** Larger bitmaps are refused: pdfkit decodes the whole image (8000×8000 costs about 1 GB). */
+/** Larger bitmaps are refused: careprint decodes every PNG whole (8000×8000 costs about 1 GB), a PDF viewer every JPEG. */
 export const MAX_IMAGE_PIXELS = 25_000_000;
+
+/**
+ * Nor may a bitmap be longer than this on either side, whatever its area: the PNG decoder's cost
+ * goes with rows as well as pixels (a 1×25,000,000 PNG, within the area limit, took 40 s and
+ * 3 GB), and no handout needs more than this across or down. Checked from the header, before
+ * anything is decoded.
+ */
+export const MAX_IMAGE_SIDE = 10_000;
 
 export interface ImageInfo {
   format: 'png' | 'jpeg' | 'svg';
@@ -25,20 +34,16 @@ function head(file: string, bytes: number): Buffer {
   }
 }
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** JPEG size from the first start-of-frame marker. */
-function jpegSize(bytes: Buffer): { width: number; height: number } {
-  let i = 2;
-  while (i + 9 < bytes.length) {
-    if (bytes[i] !== 0xff) return { width: 0, height: 0 };
-    const marker = bytes[i + 1]!;
-    const length = bytes.readUInt16BE(i + 2);
-    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isFrame) return { height: bytes.readUInt16BE(i + 5), width: bytes.readUInt16BE(i + 7) };
-    i += 2 + length;
-  }
-  return { width: 0, height: 0 };
+/**
+ * A JPEG's size from a walk of the whole file (content/jpeg.ts): its frame header may come after
+ * any amount of metadata (a 64 KB probe read one past it as 0×0, which skipped the size limit).
+ * Turned as pdfkit draws it (EXIF orientations 5–8 are a quarter turn). 0×0 when the file is
+ * damaged: imageProblem says why.
+ */
+function jpegSize(file: string): { width: number; height: number } {
+  const jpeg = inspectJpegFile(file);
+  if (isJpegProblem(jpeg)) return { width: 0, height: 0 };
+  return jpeg.orientation > 4 ? { width: jpeg.height, height: jpeg.width } : { width: jpeg.width, height: jpeg.height };
 }
 
 /** Natural size of an SVG from its root element's width/height, else its viewBox. */
@@ -59,11 +64,14 @@ export function imageInfo(file: string): ImageInfo | undefined {
   const extension = path.extname(file).toLowerCase();
   if (!(IMAGE_EXTENSIONS as readonly string[]).includes(extension)) return undefined;
   const bytes = head(file, 64 * 1024);
-  if (extension === '.png' && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.length >= 24) {
-    return { format: 'png', width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  if (extension === '.png' && bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    // The size its header claims (0×0 without a sound header): imageProblem checks it against
+    // the limits before anything is decoded, then decodes.
+    const header = readPngHeader(bytes);
+    return { format: 'png', width: header?.width ?? 0, height: header?.height ?? 0 };
   }
   if ((extension === '.jpg' || extension === '.jpeg') && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-    return { format: 'jpeg', ...jpegSize(bytes) };
+    return { format: 'jpeg', ...jpegSize(file) };
   }
   if (extension === '.svg') {
     const text = bytes.toString('utf8');
@@ -81,13 +89,34 @@ export interface ImageProblem {
 /**
  * Everything careprint asks of an image file, in one place for `check` (guide images, exercise
  * figures, the clinic logo) and the renderer (which draws the alt text instead): a real PNG, JPEG
- * or SVG by its bytes, a bitmap of a sane size, a PNG that decodes whole, an SVG that is only a
- * drawing. `info` is the file's `imageInfo` when the caller has read it already.
+ * or SVG by its bytes, a bitmap of a sane size, a PNG that decodes whole, a JPEG whose structure
+ * is whole, an SVG that is only a drawing. `info` is the file's `imageInfo` when the caller has
+ * read it already.
  */
 export function imageProblem(file: string, info: ImageInfo | undefined = statSync(file).isFile() ? imageInfo(file) : undefined): ImageProblem | undefined {
   if (info === undefined) return { rule: 'md-image-format', reason: 'is not a PNG, JPEG or SVG image file' };
-  if (info.format !== 'svg' && info.width * info.height > MAX_IMAGE_PIXELS) {
-    return { rule: 'md-image-size', reason: `is ${info.width}×${info.height} pixels; scale it down to at most ${MAX_IMAGE_PIXELS / 1e6} megapixels (about 5000×5000)` };
+  if (info.format === 'jpeg') {
+    // The whole marker structure, as pdfkit and a PDF viewer will read it (see content/jpeg.ts).
+    const jpeg = inspectJpegFile(file);
+    if (isJpegProblem(jpeg)) {
+      return jpeg.kind === 'damaged'
+        ? { rule: 'md-image-format', reason: `is a damaged JPEG file (${jpeg.reason}); export it again from the original` }
+        : { rule: 'md-image-format', reason: `is a JPEG that PDF viewers cannot show (${jpeg.reason}); save it again as a standard (baseline) JPEG` };
+    }
+  }
+  if (info.format !== 'svg') {
+    // From the header alone, before the (costly) decode.
+    const { width, height } = info;
+    if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+      const count = (n: number) => n.toLocaleString('en-US');
+      return {
+        rule: 'md-image-size',
+        reason: `is ${count(width)}×${count(height)} pixels; no side may be over ${count(MAX_IMAGE_SIDE)} pixels: crop it or scale it down (a handout page is about 2,500 pixels wide at 300 dpi)`,
+      };
+    }
+    if (width * height > MAX_IMAGE_PIXELS) {
+      return { rule: 'md-image-size', reason: `is ${width}×${height} pixels; scale it down to at most ${MAX_IMAGE_PIXELS / 1e6} megapixels (about 5000×5000)` };
+    }
   }
   if (info.format === 'png') {
     const damage = pngProblem(file);
