@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inspectJpegFile, isJpegProblem } from './jpeg.js';
 import { PNG_SIGNATURE, pngProblem, readPngHeader } from './png.js';
-import { svgFileProblem } from './svg.js';
+import { isSvgProblem, sanitiseSvgFile, svgFileProblem } from './svg.js';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.svg'] as const;
 
@@ -46,16 +46,6 @@ function jpegSize(file: string): { width: number; height: number } {
   return jpeg.orientation > 4 ? { width: jpeg.height, height: jpeg.width } : { width: jpeg.width, height: jpeg.height };
 }
 
-/** Natural size of an SVG from its root element's width/height, else its viewBox. */
-export function svgSize(svg: string): { width: number; height: number } {
-  const root = /<svg\b[^>]*>/i.exec(svg)?.[0] ?? '';
-  const attr = (name: string) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']+)["']`, 'i').exec(root)?.[1];
-  const viewBox = attr('viewBox')?.trim().split(/[\s,]+/).map(Number);
-  const width = parseFloat(attr('width') ?? '') || viewBox?.[2] || 0;
-  const height = parseFloat(attr('height') ?? '') || viewBox?.[3] || 0;
-  return { width, height };
-}
-
 /**
  * What an image file really is, read from its first bytes (a text file named .png is not a
  * PNG), and only when its extension agrees. Undefined when it is not a supported image.
@@ -74,8 +64,11 @@ export function imageInfo(file: string): ImageInfo | undefined {
     return { format: 'jpeg', ...jpegSize(file) };
   }
   if (extension === '.svg') {
-    const text = bytes.toString('utf8');
-    if (/<svg[\s>]/i.test(text)) return { format: 'svg', ...svgSize(text) };
+    // A file that claims to be SVG is read whole by an XML parser: its size comes from the
+    // re-serialised figure, and what is wrong with it is imageProblem's to report.
+    if (!/<svg[\s>]/i.test(bytes.toString('utf8'))) return undefined;
+    const figure = sanitiseSvgFile(file);
+    return isSvgProblem(figure) ? { format: 'svg', width: 0, height: 0 } : { format: 'svg', width: figure.width, height: figure.height };
   }
   return undefined;
 }
