@@ -1,5 +1,5 @@
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './plan.js';
-import { verifyBundle } from './verify.js';
+import { verifyBundle, type VerifyResult } from './verify.js';
 import { AtomicWriter, assertReplaceable, fileIn } from './write.js';
 import { writeBundleZip } from './zip.js';
 
@@ -30,19 +30,27 @@ function checkShardSet(manifests: readonly Manifest[], dirs: readonly string[]):
   if (missing.length > 0) throw new Error(`shard${missing.length > 1 ? 's' : ''} ${missing.map((index) => `${index}/${count}`).join(', ')} missing: merge needs every shard of the build`);
 }
 
+/** What verify found wrong with a shard, counted. */
+function shardFaults(verified: VerifyResult): string {
+  const irregular = verified.irregular.length;
+  // A link in a shard is never followed: verify names it, and merge stops here.
+  const links = irregular === 0 ? '' : irregular === 1 ? ', 1 not a regular file' : `, ${irregular} not regular files`;
+  return `${verified.missing.length} missing, ${verified.altered.length + (verified.zip === 'altered' ? 1 : 0)} altered, ${verified.extra.length} extra${links}`;
+}
+
 /**
  * Combine shard builds (`build --shard i/n`) into one bundle, the same bytes as a single build:
  * every shard is verified first and all n shards of the build must be there, each once; files
  * that several shards carry (the index, 404 and assets) must be identical, the versions and the
- * bundle date must agree; then one manifest and one zip.
+ * bundle date must agree; then one manifest and one zip. Only regular files are read or linked
+ * in (a link or FIFO in a shard fails its verification, and one swapped in after it is refused
+ * by AtomicWriter.linkIn).
  */
 export async function mergeShards(shardDirs: readonly string[], out: string): Promise<Manifest> {
   const manifests: Manifest[] = [];
   for (const dir of shardDirs) {
     const verified = await verifyBundle(dir);
-    if (!verified.ok || !verified.manifest) {
-      throw new Error(`${dir} is not a complete shard (${verified.error ?? `${verified.missing.length} missing, ${verified.altered.length + (verified.zip === 'altered' ? 1 : 0)} altered, ${verified.extra.length} extra`})`);
-    }
+    if (!verified.ok || !verified.manifest) throw new Error(`${dir} is not a complete shard (${verified.error ?? shardFaults(verified)})`);
     manifests.push(verified.manifest);
   }
   const first = manifests[0];

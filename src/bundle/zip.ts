@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, writevSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import type * as FflateModule from 'fflate';
 import { z } from 'zod';
 import type { Manifest } from './plan.js';
-import { fileIn } from './write.js';
+import { fileIn, openRegularSync, WRITE_FLAGS } from './write.js';
 
 const require = createRequire(import.meta.url);
 /** Required, not imported: Node does not scan a required CommonJS module's source for exports (see svg-cache.ts). */
@@ -116,27 +116,31 @@ export interface WrittenZip {
   reused: number;
 }
 
+/** `size` bytes of memory to read into: one shared buffer while it has room (see READ_BUFFER), else a buffer of their own. */
+function readRoom(sink: ZipSink): (size: number) => Buffer<ArrayBuffer> {
+  const buffer = Buffer.allocUnsafe(READ_BUFFER);
+  let used = 0;
+  return (size) => {
+    if (size > buffer.length) return Buffer.allocUnsafe(size);
+    if (used + size > buffer.length) {
+      // Full: the sink finishes with what the buffer holds before it is read into again.
+      sink.release();
+      used = 0;
+    }
+    used += size;
+    return buffer.subarray(used - size, used);
+  };
+}
+
 /**
- * Write the reproducible zip of `entries` to `sink`, chunk by chunk, synchronously: entries sorted
- * by path, one fixed timestamp, fixed permissions (0644), no extra fields (an extended timestamp
- * would carry the local offset); text deflated, already-compressed formats stored. The same files
- * and date always give the same bytes. Each file is read when the zip reaches it (see
- * READ_BUFFER): never the whole bundle in memory.
- *
- * fflate's streaming zip takes each entry as a ZipInputFile whose CRC, size and body the caller
- * provides: the CRC comes from Node's zlib (native; fflate's and yazl's are JavaScript loops, and
- * a bundle is over a hundred megabytes) and the body is the file itself or its raw deflate — or,
- * for an entry `previous` holds with the same content, its CRC, size and body as stored there.
- * Returns the zip's layout (for the next zip) and how many entries came from `previous`.
+ * fflate's streaming zip, passing every chunk to `sink` and stopping at the limits of a zip
+ * without Zip64. `add` takes one entry with its whole body and says where in the zip that body
+ * starts: fflate passes the body on as the chunk it was given, between the local header and the
+ * data descriptor (-1 if it did not).
  */
-function zipInto(entries: readonly ZipSource[], date: Date, sink: ZipSink, previous?: PreviousZip): { layout: ZipLayout; reused: number } {
-  const mtime = dosDate(new Date(Math.min(Math.max(date.getTime(), ZIP_EPOCH), ZIP_LAST)));
-  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  if (sorted.length > MAX_ENTRIES) throw new Error(`careprint: the release zip would hold ${sorted.length} files; a zip without Zip64 holds at most ${MAX_ENTRIES}`);
+function zipStream(sink: ZipSink): { add(file: FflateModule.ZipInputFile, body: Uint8Array<ArrayBuffer>): number; end(): void } {
   let written = 0;
   let failure: Error | undefined;
-  // The body of the entry being added, and where fflate put it: it passes the body on as the
-  // chunk it was given, between the local header and the data descriptor.
   let addingBody: Uint8Array | undefined;
   let bodyAt = -1;
   const zip = new Zip((error, chunk) => {
@@ -148,68 +152,94 @@ function zipInto(entries: readonly ZipSource[], date: Date, sink: ZipSink, previ
       else sink.add(chunk);
     }
   });
-  const buffer = Buffer.allocUnsafe(READ_BUFFER);
-  let used = 0;
-  /** `size` bytes of memory to read into: the shared buffer while it has room, else its own. */
-  const room = (size: number): Buffer<ArrayBuffer> => {
-    if (size > buffer.length) return Buffer.allocUnsafe(size);
-    if (used + size > buffer.length) {
-      // Full: the sink finishes with what the buffer holds before it is read into again.
-      sink.release();
-      used = 0;
-    }
-    used += size;
-    return buffer.subarray(used - size, used);
+  return {
+    add(file, body) {
+      zip.add(file);
+      // fflate set the handler in add(): the whole body, as the final chunk, passed on at once.
+      addingBody = body;
+      bodyAt = -1;
+      file.ondata!(null, body, true);
+      if (failure) throw failure;
+      return bodyAt;
+    },
+    end() {
+      zip.end();
+      if (failure) throw failure;
+    },
   };
+}
+
+/** An entry's content as it goes into the zip: its body (stored or raw deflate), uncompressed size and CRC. */
+interface EntryBody {
+  body: Buffer<ArrayBuffer>;
+  size: number;
+  crc: number;
+}
+
+/**
+ * Read an entry's file and make its body: the CRC from Node's zlib (native; fflate's and yazl's
+ * are JavaScript loops, and a bundle is over a hundred megabytes), text deflated. The file is
+ * opened as a regular file only (never a link, a FIFO or a device, which read without end):
+ * verify zips again a bundle it was handed, where a listed file may be anything.
+ */
+function readEntryBody(entry: ZipSource, compression: 0 | 8, room: (size: number) => Buffer<ArrayBuffer>): EntryBody {
+  const { fd, size } = openRegularSync(entry.file);
+  let data: Buffer<ArrayBuffer>;
+  try {
+    data = room(size);
+    readFully(fd, entry.file, data);
+  } finally {
+    closeSync(fd);
+  }
+  return { body: compression === 8 ? deflateRawSync(data, { level: TEXT_LEVEL }) : data, size: data.length, crc: crc32(data) };
+}
+
+/** The previous zip's entries by path, open for reading, when it was made at the same date (else none can be reused). */
+function openPrevious(previous: PreviousZip | undefined, date: number): { fd: number; file: string; entries: Map<string, ZipLayout['entries'][number]> } | undefined {
+  if (!previous || previous.layout.date !== date) return undefined;
+  return { fd: openRegularSync(previous.file).fd, file: previous.file, entries: new Map(previous.layout.entries.map((e) => [e.path, e])) };
+}
+
+/**
+ * Write the reproducible zip of `entries` to `sink`, chunk by chunk, synchronously: entries sorted
+ * by path, one fixed timestamp, fixed permissions (0644), no extra fields (an extended timestamp
+ * would carry the local offset); text deflated, already-compressed formats stored. The same files
+ * and date always give the same bytes. Each file is read when the zip reaches it (see
+ * READ_BUFFER): never the whole bundle in memory.
+ *
+ * fflate's streaming zip takes each entry as a ZipInputFile whose CRC, size and body the caller
+ * provides (readEntryBody) — or, for an entry `previous` holds with the same content, its CRC,
+ * size and body as stored there. Returns the zip's layout (for the next zip) and how many entries
+ * came from `previous`.
+ */
+function zipInto(entries: readonly ZipSource[], date: Date, sink: ZipSink, previous?: PreviousZip): { layout: ZipLayout; reused: number } {
+  const mtime = dosDate(new Date(Math.min(Math.max(date.getTime(), ZIP_EPOCH), ZIP_LAST)));
+  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (sorted.length > MAX_ENTRIES) throw new Error(`careprint: the release zip would hold ${sorted.length} files; a zip without Zip64 holds at most ${MAX_ENTRIES}`);
+  const zip = zipStream(sink);
+  const room = readRoom(sink);
   const layout: ZipLayout = { date: date.getTime(), entries: [] };
-  const earlier = previous && previous.layout.date === layout.date ? new Map(previous.layout.entries.map((e) => [e.path, e])) : undefined;
-  const previousFd = earlier ? openSync(previous!.file, 'r') : undefined;
+  const earlier = openPrevious(previous, layout.date);
   let reused = 0;
   try {
     for (const entry of sorted) {
       const compression = isCompressed(entry.path) ? 0 : 8;
-      const old = entry.sha256 === undefined ? undefined : earlier?.get(entry.path);
-      let made: { body: Buffer<ArrayBuffer>; size: number; crc: number };
+      const old = entry.sha256 === undefined ? undefined : earlier?.entries.get(entry.path);
+      let made: EntryBody;
       if (old && old.sha256 === entry.sha256 && old.compression === compression) {
         const stored = room(old.length);
-        readFully(previousFd!, previous!.file, stored, old.body);
+        readFully(earlier!.fd, earlier!.file, stored, old.body);
         made = { body: stored, size: old.size, crc: old.crc };
         reused += 1;
-      } else {
-        const fd = openSync(entry.file, 'r');
-        let data: Buffer<ArrayBuffer>;
-        try {
-          data = room(fstatSync(fd).size);
-          readFully(fd, entry.file, data);
-        } finally {
-          closeSync(fd);
-        }
-        made = { body: compression === 8 ? deflateRawSync(data, { level: TEXT_LEVEL }) : data, size: data.length, crc: crc32(data) };
-      }
+      } else made = readEntryBody(entry, compression, room);
       const { size, crc } = made;
-      const file: FflateModule.ZipInputFile = {
-        filename: entry.path,
-        size,
-        crc,
-        compression,
-        mtime,
-        os: MADE_BY_UNIX,
-        attrs: FILE_0644,
-        ondata: undefined,
-      };
-      zip.add(file);
-      // fflate set the handler in add(): the whole body, as the final chunk, passed on at once.
-      addingBody = made.body;
-      bodyAt = -1;
-      file.ondata!(null, made.body, true);
-      if (failure) throw failure;
+      const bodyAt = zip.add({ filename: entry.path, size, crc, compression, mtime, os: MADE_BY_UNIX, attrs: FILE_0644, ondata: undefined }, made.body);
       if (entry.sha256 !== undefined && bodyAt >= 0) layout.entries.push({ path: entry.path, sha256: entry.sha256, size, crc, compression, body: bodyAt, length: made.body.length });
     }
   } finally {
-    if (previousFd !== undefined) closeSync(previousFd);
+    if (earlier) closeSync(earlier.fd);
   }
   zip.end();
-  if (failure) throw failure;
   sink.release();
   return { layout, reused };
 }
@@ -245,7 +275,8 @@ export async function writeZip(target: string, entries: readonly ZipSource[], da
   await mkdir(path.dirname(target), { recursive: true });
   // The zip's own sha256, taken as it is written (the cache keeps it, so it need not read the zip back).
   const hash = createHash('sha256');
-  const fd = openSync(target, 'w');
+  // A link planted at the zip's name is not followed (the zip is written where it was asked for, or not at all).
+  const fd = openSync(target, WRITE_FLAGS, 0o666);
   let made: { layout: ZipLayout; reused: number };
   try {
     let pending: Uint8Array[] = [];
