@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
+import { embeddedImageProblem } from './embedded-image.js';
 import { fileVersionKey } from './png.js';
 import { ACTIVE_ELEMENTS, CSS_PROPERTIES, SVG_ATTRIBUTES, SVG_ELEMENTS, SVG_NS, TEXT_ELEMENTS, XLINK_NS, XML_NS } from './svg-allowlist.js';
 import { presentationValue, sanitiseDeclarations, sanitiseStylesheet } from './svg-css.js';
@@ -96,7 +97,11 @@ function externalUrl(value: string): string | undefined {
 function keptHref(element: string, value: string): string {
   const trimmed = value.trim();
   if (/^#\S+$/.test(trimmed)) return trimmed;
-  if (element === 'image' && isInternalImage(trimmed)) return trimmed.replace(/\s+/g, '');
+  if (element === 'image' && isInternalImage(trimmed)) {
+    const problem = embeddedImageProblem(trimmed);
+    if (problem) throw (problem.tooLarge ? tooBig : notADrawing)(`the image embedded in its <image> ${problem.reason}`);
+    return trimmed.replace(/\s+/g, '');
+  }
   if (element === 'a' && WEB_ADDRESS.test(trimmed)) return trimmed;
   if (element === 'a') throw notADrawing(`its link to "${trimmed.slice(0, 80)}" is not a web, mail or phone address`);
   throw notADrawing(`its <${element}> refers to "${trimmed.slice(0, 80)}" outside the file; embed images in the SVG (as PNG or JPEG), careprint opens nothing else`);
