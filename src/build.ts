@@ -10,7 +10,9 @@ import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bun
 import type { ShapedWords } from './render/pdf/fonts.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
 import { DEFAULT_STALL_SECONDS, stallGuard } from './bundle/stall.js';
+import { environmentError } from './bundle/environment.js';
 import { GuideFailedError } from './bundle/guide-failed.js';
+import { watchWorkers } from './bundle/worker-exit.js';
 import { AtomicWriter, assertReplaceable, fileIn } from './bundle/write.js';
 import { writeBundleZip, zipName } from './bundle/zip.js';
 import { todayUtc, type CheckOptions } from './check.js';
@@ -32,7 +34,10 @@ export interface BuildOptions extends CheckOptions {
   quizVersions?: number;
   /** Seed for the shuffled versions (overrides careprint.yaml). */
   quizSeed?: string;
-  /** Worker processes for checking and rendering (default: one per core); 0 does all the work in this process. */
+  /**
+   * Worker processes for checking and rendering (default: one per core); 0 does all the work in
+   * this process. Never more than the cores or the guides to build: more only take turns.
+   */
   jobs?: number;
   /** Reuse unchanged guides' checks and outputs from this folder (default .cache/careprint); false ignores it. */
   cache?: string | false;
@@ -51,6 +56,8 @@ export interface BuildStats {
   files: number;
   /** Entries of the release zip copied from the last one kept in the cache, not read and compressed again. */
   zipEntriesReused: number;
+  /** Worker processes the build started (0: the work ran in this process); at most the cores and the guides. */
+  workers: number;
   milliseconds: number;
 }
 
@@ -180,6 +187,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
   await assertReplaceable(out, [...guarded, { what: 'the current folder', path: cwd }], guarded);
   const writer = await AtomicWriter.open(out);
   let runner: Runner | undefined;
+  let workers = 0;
   const entries: ManifestEntry[] = [];
   const checks = new Map<string, GuideCheck>();
   let rendered = 0;
@@ -238,6 +246,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     if (tasks.length > 0) runner ??= startRunner(tasks.length, options.jobs ?? availableParallelism());
     if (runner && runner.workers > 0 && runner.spareCores > 0) preloadSitePages();
     const results = runner ? await guard.watch(runner.run(tasks, onDone)) : [];
+    workers = runner?.workers ?? 0;
     await runner?.close();
     runner = undefined;
     const shaped: ShapedWords[] = [];
@@ -323,12 +332,14 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       check,
       manifest,
       out,
-      stats: { guides: renderSlugs.size, rendered, cached, files: manifest.files.length + (options.shard ? 1 : 2), zipEntriesReused, milliseconds: performance.now() - started },
+      stats: { guides: renderSlugs.size, rendered, cached, files: manifest.files.length + (options.shard ? 1 : 2), zipEntriesReused, workers, milliseconds: performance.now() - started },
     };
   } catch (error) {
+    const context = { out, cache: cache?.dir, workers: runner?.workers ?? workers };
     await runner?.close().catch(() => undefined);
     await writer.abort();
-    throw error;
+    // A full disk or a killed worker is the machine's problem: said so, with what to do.
+    throw environmentError(error, context) ?? error;
   }
 }
 
@@ -412,8 +423,10 @@ function startRunner(expected: number, jobs: number): Runner {
     };
   }
   // Child processes rather than threads: on this kind of machine two isolates in one process
-  // contend (shared GC and compiler threads) and render slower than one; processes scale.
-  const threads = Math.max(1, Math.min(jobs, expected));
+  // contend (shared GC and compiler threads) and render slower than one; processes scale. More
+  // than the cores only take turns on them, each holding a renderer's memory (`--jobs 10000`
+  // started one per guide).
+  const threads = Math.max(1, Math.min(jobs, expected, availableParallelism()));
   const pool = import('tinypool').then(
     ({ Tinypool }) =>
       new Tinypool({
@@ -435,18 +448,24 @@ function startRunner(expected: number, jobs: number): Runner {
       }),
   );
   pool.catch(() => undefined);
+  // How a worker process ended (a signal: the out-of-memory killer), where tinypool says only
+  // "Worker exited unexpectedly"; watched from its start (its processes exist once it is made).
+  const watched = pool.then(watchWorkers);
+  watched.catch(() => undefined);
   return {
     run: async (tasks, onDone) => {
-      const workers = await pool;
-      return Promise.all(
+      const [workers, watch] = await Promise.all([pool, watched]);
+      const all = Promise.all(
         tasks.map(async (task) => {
           const result = (await workers.run(task).catch((error: unknown) => {
-            throw new GuideFailedError(task.slug, error);
+            throw new GuideFailedError(task.slug, watch.explain(error));
           })) as GuideTaskResult;
           onDone(result);
           return result;
         }),
       );
+      // A worker that died between tasks loses no guide, but the pool cannot be trusted after it.
+      return Promise.race([all, watch.died]);
     },
     close: async () => {
       await (await pool).destroy();

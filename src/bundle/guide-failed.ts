@@ -2,7 +2,8 @@
  * A guide's check or render threw: a careprint bug, or input `check` let through. The build
  * stops (dist/ stays as it was) and says which guide, with the renderer's own message and stack,
  * whether the task ran in a worker process (which hands errors back as plain objects: printed as
- * they were, "[object Object]") or in the build's own process.
+ * they were, "[object Object]") or in the build's own process. What was thrown is kept as
+ * `cause`: a full disk or a killed worker is the machine's problem, not a bug (environment.ts).
  */
 export class GuideFailedError extends Error {
   override name = 'GuideFailedError';
@@ -11,7 +12,7 @@ export class GuideFailedError extends Error {
     cause: unknown,
   ) {
     const { message, stack } = describe(cause);
-    super(`guides/${slug} could not be built: ${message}. Nothing was written to the output folder; this is a careprint bug, please report it with this guide.`);
+    super(`guides/${slug} could not be built: ${message}. Nothing was written to the output folder; this is a careprint bug, please report it with this guide.`, { cause });
     this.detail = stack;
   }
 

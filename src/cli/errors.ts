@@ -1,8 +1,13 @@
 import { statSync } from 'node:fs';
 import { SourceDateError, sourceDateFromEnv } from '../source-date.js';
 
-/** Exit statuses (DESIGN.md): 0 success (warnings allowed), 1 content errors, 2 bad usage or an internal fault. */
-export const EXIT = { ok: 0, contentErrors: 1, usage: 2 } as const;
+/**
+ * Exit statuses (DESIGN.md): 0 success (warnings allowed), 1 content errors, 2 bad usage, a
+ * problem of the machine (a full disk, a read-only output folder, a killed worker) or an internal
+ * fault. The machine's problems share 2 with bad usage: both are the user's to fix, and scripts
+ * already treat 2 as "not the content".
+ */
+export const EXIT = { ok: 0, contentErrors: 1, usage: 2, environment: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** Bad command-line usage: printed with the usage text, exit 2. */

@@ -20,7 +20,9 @@ Commands:
   render <file.md> --to pdf|html [-o out] [--paper a4|letter] [--large-print]
                                                          render one Markdown file
 
-dir defaults to content/. Exit status: 0 ok (warnings allowed), 1 content errors, 2 bad usage.`;
+dir defaults to content/. --jobs is capped at the cores (and the guides to build).
+Exit status: 0 ok (warnings allowed), 1 content errors, 2 bad usage or a problem of the machine
+(a full disk, a read-only output folder, a worker process killed) or an internal fault.`;
 
 export async function main(argv: string[]): Promise<ExitCode> {
   const [name, ...rest] = argv;
@@ -45,7 +47,15 @@ export async function main(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`careprint ${name}: ${error.message}\n\n${USAGE}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`${clearLine()}careprint ${name}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A full disk or a forbidden folder met by any command is the machine's, not a careprint bug.
+    const { environmentError } = await import('../bundle/environment.js');
+    const problem = environmentError(error);
+    if (problem) {
+      process.stderr.write(`${clearLine()}careprint ${name}: ${problem.message}\n`);
+      return EXIT.environment;
+    }
+    const report = 'this is a careprint bug, please report it with this message';
+    process.stderr.write(`${clearLine()}careprint ${name}: internal error (${report}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.usage;
   }
 }

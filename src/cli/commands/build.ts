@@ -6,6 +6,7 @@ import { guideFolderNames } from '../../content/load.js';
 import { closest } from '../../content/validate-yaml.js';
 import { FORMATS, type Format } from '../../diagnostics/format.js';
 import { BuildStalledError } from '../../bundle/stall.js';
+import { EnvironmentError } from '../../bundle/environment.js';
 import { GuideFailedError } from '../../bundle/guide-failed.js';
 import { UnsafeOutputError } from '../../bundle/write.js';
 import { checkSourceDate, clearLine, EXIT, type ExitCode, requireFolder, UsageError } from '../errors.js';
@@ -70,6 +71,11 @@ export async function run(argv: string[]): Promise<ExitCode> {
     if (error instanceof UnsafeOutputError) {
       process.stderr.write(`${clearLine()}careprint build: ${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof EnvironmentError) {
+      // The machine's problem, said with what to do: no stack, which would read as a crash.
+      process.stderr.write(`${clearLine()}careprint build: ${error.message}\n`);
+      return EXIT.environment;
     }
     if (error instanceof GuideFailedError) {
       process.stderr.write(`${clearLine()}careprint build: ${error.message}\n${error.detail ?? ''}\n`);
