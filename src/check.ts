@@ -26,8 +26,10 @@ export function todayUtc(): string {
 /** Load and validate a content folder; diagnostics are on `content.files`. */
 export async function check(dir: string, options: CheckOptions = {}): Promise<CheckResult> {
   const content = await loadContent(dir, { cwd: options.cwd });
-  const context = { content, strict: options.strict ?? false, today: options.today ?? todayUtc(), figureTrial: await figureTrial(content) };
+  const deferred: Array<() => Promise<void>> = [];
+  const context = { content, strict: options.strict ?? false, today: options.today ?? todayUtc(), figureTrial: await figureTrial(content), deferred };
   for (const rule of RULES) rule(context);
+  for (const task of deferred) await task();
   const errors = countErrors(content.files);
   const warnings = content.files.reduce((n, f) => n + f.messages.length, 0) - errors;
   return { content, errors, warnings };

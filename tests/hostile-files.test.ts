@@ -5,9 +5,12 @@
  *
  * tests/fixtures/hostile-files passes `check --strict`: its SVG holds what the allowlist leaves
  * out (foreign elements with script text, CSS that fetches through image-set(), @font-face and
- * @namespace rules, a cursor and an xml:base on another host), its PDF is an HTML polyglot. The
- * same checks run on the source SVG first, to show that they see what a raw copy would do.
+ * @namespace rules, a cursor and an xml:base on another host), its PDF is an HTML polyglot with
+ * an open action, a page action and a document-level script that Chromium's PDF viewer runs, and a
+ * link annotation. The same checks run on the source files first, to show that they see what a
+ * raw copy would do.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +26,7 @@ import { launchChromium } from './helpers/browser.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FIXTURE = path.join(ROOT, 'tests/fixtures/hostile-files');
 const SOURCE_SVG = path.join(FIXTURE, 'guides/sample-guide/images/figure.svg');
+const SOURCE_PDF = path.join(FIXTURE, 'guides/sample-guide/images/leaflet.pdf');
 const work = mkdtempSync(path.join(os.tmpdir(), 'careprint-hostile-'));
 const dist = path.join(work, 'dist');
 let browser: Browser;
@@ -65,8 +69,9 @@ async function openDirectly(file: string): Promise<string[]> {
   });
   try {
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 10_000 });
-    // Timers, fonts and late loads get their chance.
-    await page.waitForTimeout(300);
+    // Timers, fonts and late loads get their chance; Chromium's PDF viewer starts a PDF's own
+    // scripts a second or more after the page loads.
+    await page.waitForTimeout(file.endsWith('.pdf') ? 6000 : 300);
     const title = await page.title().catch(() => '');
     if (/ran/.test(title)) seen.push(`script ran: title "${title}"`);
   } catch (error) {
@@ -86,6 +91,18 @@ describe('hostile files opened directly in Chromium', () => {
   it('the source figure, opened as it is, fetches from another host (what a raw copy would publish)', async () => {
     const seen = await openDirectly(SOURCE_SVG);
     expect(seen.some((line) => line.startsWith('request: https://example.org/'))).toBe(true);
+  });
+
+  it('the source leaflet, opened as it is, runs its script in the PDF viewer (what a raw copy would publish)', async () => {
+    const seen = await openDirectly(SOURCE_PDF);
+    expect(seen).toContain('dialog: ran');
+  });
+
+  it('publishes the leaflet as pdf-lib writes it from its pages: its text, and no action, script or annotation', () => {
+    const published = path.join(dist, 'site/sample-guide/images/leaflet.pdf');
+    expect(execFileSync('pdftotext', [published, '-'], { encoding: 'utf8' })).toContain('Home plan: walk 10 minutes a day');
+    const bytes = readFileSync(published, 'latin1');
+    expect(bytes).not.toMatch(/\/(JavaScript|JS|OpenAction|AA|Annots|URI|Launch|Names)\b|<html|example\.org/);
   });
 
   // The tricks check refuses (tests/fixtures/rules/<case>/): each is a real attack, opened raw.

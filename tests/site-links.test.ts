@@ -3,7 +3,7 @@
  * resolves it (`../other/guide.md#heading`); the site must take a reader to that guide's page
  * and heading, and a file the guide links to in its images/ folder must be published with it.
  */
-import { existsSync, readFileSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fromHtml } from 'hast-util-from-html';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   const guide = path.join(fixture.contentDir, 'guides/sample-guide');
   mkdirSync(path.join(guide, 'images'), { recursive: true });
   // A PDF: the kinds of file the site publishes are few (src/content/published-files.ts).
-  writeFileSync(path.join(guide, 'images/home-plan.pdf'), '%PDF-1.4\n%%EOF\n');
+  copyFileSync(path.join(import.meta.dirname, 'fixtures/render/home-plan.pdf'), path.join(guide, 'images/home-plan.pdf'));
   appendFileSync(
     path.join(guide, 'guide.md'),
     '\nBack to [the first section](guide.md#first-section), and your [home plan](images/home-plan.pdf).\n\n## !!!\n\nHeadings whose text makes no anchor.\n\n## ???\n\nAnother [back to it](#section).\n',

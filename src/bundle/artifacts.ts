@@ -116,7 +116,7 @@ export async function guideArtifacts(content: Content, guide: CheckedGuide, cloc
   const glossary = glossaryFor(content, guide.lang);
   const links = siteLinkContext(content, guide);
   const link = (url: string) => siteLink(url, links);
-  artifacts.push(...imageArtifacts(content, guide, links));
+  artifacts.push(...(await imageArtifacts(content, guide, links)));
   artifacts.push({
     path: outputPaths.page(guide.slug, guide.lang, primary),
     data: Buffer.from(renderPage({ lang: guide.lang, title: guide.meta.title, siteTitle: config.title, root: '../', css: site.css, body: mdastToHtml(page, { glossary, link }), downloads })),
@@ -148,9 +148,10 @@ function siteLinkContext(content: Content, guide: CheckedGuide): SiteLinkContext
  * Every image the guide shows (Markdown images and exercise figures), and every file in its
  * images/ folder it links to (a leaflet), at the same relative path under site/.
  */
-function imageArtifacts(content: Content, guide: CheckedGuide, links: SiteLinkContext): Artifact[] {
+async function imageArtifacts(content: Content, guide: CheckedGuide, links: SiteLinkContext): Promise<Artifact[]> {
   const guidesRoot = path.join(content.root, 'guides');
   const found = new Map<string, Artifact>();
+  const files: Array<{ target: string; absolute: string }> = [];
   visit(guide.tree, (node) => {
     const url =
       node.type === 'image'
@@ -167,12 +168,14 @@ function imageArtifacts(content: Content, guide: CheckedGuide, links: SiteLinkCo
     if (resolved.kind !== 'inside') return;
     const relative = path.relative(guidesRoot, path.resolve(guide.dir, decoded));
     if (relative.startsWith('..') || path.isAbsolute(relative)) return;
-    // Only what the site may publish, as it publishes it (an SVG re-serialised): check has
-    // reported anything else at its link, and nothing else is ever copied.
-    const published = publishedFile(resolved.absolute);
-    if (isUnpublishable(published)) return;
-    const target = `site/${relative.split(path.sep).join('/')}`;
-    found.set(target, { path: target, ...published });
+    files.push({ target: `site/${relative.split(path.sep).join('/')}`, absolute: resolved.absolute });
   });
+  for (const { target, absolute } of files) {
+    if (found.has(target)) continue;
+    // Only what the site may publish, as it publishes it (an SVG or a PDF written again): check
+    // has reported anything else at its link, and nothing else is ever copied.
+    const published = await publishedFile(absolute);
+    if (!isUnpublishable(published)) found.set(target, { path: target, ...published });
+  }
   return [...found.values()];
 }

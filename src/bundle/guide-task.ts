@@ -95,8 +95,10 @@ async function checkGuide(task: GuideTask, settings: NonNullable<GuideTask['chec
   let content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug });
   const linked = anchorTargets(content, content.guides, task.slug);
   if (linked.length > 0) content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug || linked.includes(s) });
-  const context = { content, strict: settings.strict, today: settings.today, figureTrial: await figureTrial(content) };
+  const deferred: Array<() => Promise<void>> = [];
+  const context = { content, strict: settings.strict, today: settings.today, figureTrial: await figureTrial(content), deferred };
   for (const rule of RULES) rule(context);
+  for (const task of deferred) await task();
   const folder = path.join(content.root, 'guides', task.slug);
   const own = content.files.filter((file) => isInsideFolder(folder, String(file.data.absolutePath ?? '')));
   const files = toWire(own);

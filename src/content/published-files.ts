@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { imageInfo, imageProblem } from './images.js';
+import { rewritePdfFile } from './pdf-document.js';
 import { isSvgProblem, sanitiseSvgFile } from './svg.js';
 
 /**
@@ -8,8 +9,9 @@ import { isSvgProblem, sanitiseSvgFile } from './svg.js';
  * kinds, each recognised by its content and published only under a name whose extension says the
  * same (a web server picks the media type from the name, so a PDF named page.html would be served
  * as a page). PNG and JPEG images are published as checked (decoded by check); SVG only as
- * careprint writes it again from its allowlist (svg.ts); PDF documents as they are — a browser
- * shows them in its PDF viewer, which runs no page script. Anything else a guide links to (an HTML
+ * careprint writes it again from its allowlist (svg.ts); PDF documents only as pdf-lib writes
+ * them again from their pages (pdf-document.ts: Chromium's PDF viewer runs a PDF's own
+ * JavaScript, so no action, form or attachment is copied). Anything else a guide links to (an HTML
  * or XHTML page, a text file that a browser might sniff as HTML, an archive) is not published, and
  * `check` says so at the link (md-link-file-type).
  */
@@ -42,7 +44,7 @@ const NOT_PUBLISHED: UnpublishableFile = {
 };
 
 /** What the site publishes for this file (its bytes and media type), or why it publishes nothing. */
-export function publishedFile(file: string): PublishedFile | UnpublishableFile {
+export async function publishedFile(file: string): Promise<PublishedFile | UnpublishableFile> {
   if (!statSync(file).isFile()) return NOT_PUBLISHED;
   const info = imageInfo(file);
   if (info) {
@@ -54,7 +56,10 @@ export function publishedFile(file: string): PublishedFile | UnpublishableFile {
     }
     return { data: readFileSync(file), mediaType: info.format === 'png' ? 'image/png' : 'image/jpeg' };
   }
-  if (path.extname(file).toLowerCase() === '.pdf' && startsWith(file, PDF_SIGNATURE)) return { data: readFileSync(file), mediaType: 'application/pdf' };
+  if (path.extname(file).toLowerCase() === '.pdf' && startsWith(file, PDF_SIGNATURE)) {
+    const rewritten = await rewritePdfFile(file);
+    return 'reason' in rewritten ? { rule: 'md-link-file-type', reason: rewritten.reason } : { data: rewritten.data, mediaType: 'application/pdf' };
+  }
   return NOT_PUBLISHED;
 }
 

@@ -12,6 +12,11 @@ export interface RuleContext {
   readonly today: string;
   /** Draws an SVG figure as the build will (figure-trial.ts); absent when no guide shows an SVG. */
   readonly figureTrial?: FigureTrial | undefined;
+  /**
+   * Checks that must read a file asynchronously (a linked PDF written again): a rule adds them
+   * here and the caller runs them, in order, once every rule has run.
+   */
+  readonly deferred?: Array<() => Promise<void>>;
 }
 
 /** A rule reads the model and records vfile messages; it never throws for bad content. */

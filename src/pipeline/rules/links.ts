@@ -42,6 +42,7 @@ interface LinkContext {
   /** Files this guide shows as images: the image check covers them, so a link to one says nothing more. */
   shown: Set<string>;
   figureTrial: FigureTrial | undefined;
+  deferred: Array<() => Promise<void>> | undefined;
   /** Files the site publishes, by their path under guides/ folded to one case and Unicode form: the name first seen. */
   published: Map<string, string>;
 }
@@ -62,7 +63,7 @@ function checkPublishedName(guide: GuideDoc, guidesRoot: string, absolute: strin
   }
 }
 
-function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, { root, rootReal, byPath, shown, figureTrial, published }: LinkContext): void {
+function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, { root, rootReal, byPath, shown, figureTrial, deferred, published }: LinkContext): void {
   const { file: relative, fragment } = splitTarget(url.trim());
   const scheme = schemeOf(url);
   if (scheme !== undefined || url.trim().startsWith('//')) {
@@ -109,10 +110,13 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
   if (!isPublishedTarget(guidesRoot, guide.dir, written)) {
     report(guide.file, 'md-link-unpublished', `"${relative}" is not published with the web pages (only guides and the files in this guide's images/ folder are), so the link would be dead there: move the file into images/ or link to its web address`, place);
   } else if ((guideFolderTarget(guidesRoot, written)?.rest.length ?? 0) > 1 && !shown.has(resolved.absolute)) {
-    // A file of the editor's own, published beside the page: only the kinds the site may publish.
-    const file = publishedFile(resolved.absolute);
-    if (isUnpublishable(file)) report(guide.file, file.rule, `"${relative}" ${file.reason}`, place);
-    else checkPublishedName(guide, guidesRoot, written, relative, place, published);
+    // A file of the editor's own, published beside the page: only the kinds the site may publish
+    // (read after the rules have run: a PDF is written again, which is asynchronous).
+    deferred?.push(async () => {
+      const file = await publishedFile(resolved.absolute);
+      if (isUnpublishable(file)) report(guide.file, file.rule, `"${relative}" ${file.reason}`, place);
+      else checkPublishedName(guide, guidesRoot, written, relative, place, published);
+    });
   }
 }
 
@@ -146,7 +150,7 @@ export const links: Rule = (ruleContext) => {
   }
   for (const guide of content.guides) {
     if (!guide.tree) continue;
-    const context: LinkContext = { root: content.root, rootReal: content.rootReal, byPath, shown: shownImages(guide, content.root, content.rootReal), figureTrial: ruleContext.figureTrial, published };
+    const context: LinkContext = { root: content.root, rootReal: content.rootReal, byPath, shown: shownImages(guide, content.root, content.rootReal), figureTrial: ruleContext.figureTrial, deferred: ruleContext.deferred, published };
     const check = (url: string, kind: TargetKind, place: Place | undefined) => checkTarget(guide, url, kind, place, context);
     visit(guide.tree, (node) => {
       if (node.type === 'link' || node.type === 'definition') check(node.url, 'link', nodePlace(node));
