@@ -94,6 +94,20 @@ describe('SVG figures written again from the allowlist', () => {
     expect(result.svg).toContain('<text xml:space="preserve"><tspan x="1" y="2">Knee </tspan></text>');
   });
 
+  it("leaves a gradient's spreadMethod out (svg-to-pdfkit drew a repeated gradient stripe by stripe: ten million for 300 bytes)", () => {
+    const result = sanitiseSvg(`<svg xmlns="${SVG_NS}" width="10" height="10"><linearGradient id="g" gradientUnits="userSpaceOnUse" x2="0.00001" spreadMethod="repeat"><stop offset="0" stop-color="#000"/></linearGradient><rect width="10" height="10" fill="url(#g)"/></svg>`);
+    expect(!isSvgProblem(result) && result.svg).not.toContain('spreadMethod');
+  });
+
+  it('counts what url(#id) references draw again: a marker at every vertex', () => {
+    const marker = (vertices: number) =>
+      sanitiseSvg(`<svg xmlns="${SVG_NS}" width="10" height="10"><marker id="m"><circle r="1"/><circle r="2"/></marker><polyline points="${Array.from({ length: vertices }, (_, i) => `${i} 0`).join(' ')}" marker-mid="url(#m)"/></svg>`);
+    const few = marker(10);
+    const many = marker(10_000);
+    expect(isSvgProblem(few) ? few.reason : few.elements).toBe(1 + 3 + (1 + 10 * 3)) // the svg, the marker and its two circles, the polyline and a marker at each of its ten vertices;
+    expect(isSvgProblem(many) && many.rule).toBe('md-image-size');
+  });
+
   it('names the line of the SVG where the trouble is', () => {
     const result = sanitiseSvg(`<svg xmlns="${SVG_NS}">\n<g>\n<script>1</script></g></svg>`);
     expect(isSvgProblem(result) && result.reason).toMatch(/<script>.*line 3 of the SVG/);

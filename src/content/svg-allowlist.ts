@@ -5,7 +5,9 @@
  * indexes, keeping what a figure drawn in Inkscape or Illustrator uses and leaving out everything
  * that runs, animates, loads or embeds: script, handler, listener, foreignObject, the animation
  * elements (which can rewrite an `href` to `javascript:` while the file is open), `feImage`,
- * `cursor`, `font-face` and `color-profile` (which load from addresses).
+ * `cursor`, `font-face` and `color-profile` (which load from addresses). A gradient's
+ * `spreadMethod` is left out too (gradients pad): svg-to-pdfkit draws a repeated or reflected
+ * gradient one stripe at a time, and a 300-byte figure asked for ten million stripes.
  */
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -61,7 +63,7 @@ export const SVG_ATTRIBUTES: ReadonlySet<string> = new Set([
   'x', 'y', 'x1', 'x2', 'y1', 'y2', 'cx', 'cy', 'r', 'rx', 'ry', 'fx', 'fy', 'fr', 'width', 'height',
   'd', 'points', 'pathLength', 'viewBox', 'preserveAspectRatio', 'version',
   'clipPathUnits', 'maskUnits', 'maskContentUnits', 'markerWidth', 'markerHeight', 'markerUnits',
-  'refX', 'refY', 'orient', 'gradientUnits', 'gradientTransform', 'spreadMethod', 'offset',
+  'refX', 'refY', 'orient', 'gradientUnits', 'gradientTransform', 'offset',
   'patternUnits', 'patternContentUnits', 'patternTransform',
   'dx', 'dy', 'rotate', 'textLength', 'lengthAdjust', 'startOffset', 'method', 'spacing', 'side',
   'filterUnits', 'primitiveUnits', 'in', 'in2', 'result', 'mode', 'operator', 'k1', 'k2', 'k3', 'k4',

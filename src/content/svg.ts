@@ -49,6 +49,8 @@ export interface SanitisedSvg {
   /** Natural size in CSS pixels, from the root's width/height, else its viewBox; 0 when unknown. */
   width: number;
   height: number;
+  /** Elements drawn once every reference is expanded: what converting it costs (see the guide-wide limit in rules/links.ts). */
+  elements: number;
 }
 
 class Refusal extends Error {
@@ -65,11 +67,14 @@ interface Kept {
   attributes: Array<[string, string]>;
   children: Array<Kept | string>;
   id: string | undefined;
-  /** Ids its `href` points at (for counting what `<use>` expands to). */
-  uses: string[];
+  /** Ids it draws again (`href`, `url(#id)`), each with how many times (a marker once per vertex). */
+  uses: Array<[string, number]>;
+  /** Where markers would be drawn on it. */
+  vertices: number;
 }
 
 const WEB_ADDRESS = /^(https?:|mailto:|tel:)/i;
+const URL_REFERENCE = /url\(\s*['"]?#([^'")\s]+)/gi;
 const NUMBER = /[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?/gi;
 const NOT_A_NUMBER = /(?:^|[^a-z])(?:infinity|nan)(?:[^a-z]|$)/i;
 /** Attributes that are words, not numbers (their digits are not coordinates). */
@@ -85,6 +90,12 @@ function checkNumbers(element: string, attribute: string, value: string): void {
       throw tooBig(`its <${element}> ${attribute} holds the number ${match[0].slice(0, 40)}, too large to draw; keep coordinates and sizes under ${MAX_SVG_NUMBER.toExponential()}`);
     }
   }
+}
+
+/** Vertices of a shape (where markers are drawn): about half the numbers of its path data or points. */
+function vertexCount(attributes: Array<[string, string]>): number {
+  const data = attributes.find(([name]) => name === 'd' || name === 'points')?.[1];
+  return data === undefined ? 2 : Math.max(1, Math.ceil((data.match(NUMBER)?.length ?? 0) / 2));
 }
 
 /** A `url(…)` in an attribute value that points outside the file. */
@@ -154,7 +165,7 @@ function naturalSize(root: Kept): { width: number; height: number } {
   return { width: size('width', 2), height: size('height', 3) };
 }
 
-/** Elements once every `<use>` is drawn where it is used (a reference loop counts as nothing, as the renderer skips it). */
+/** Elements once every `<use>` and `url(#id)` reference is drawn where it is used (a reference loop counts as nothing, as the renderer skips it). */
 function expandedCount(root: Kept): number {
   const byId = new Map<string, Kept>();
   const index = (element: Kept) => {
@@ -171,9 +182,9 @@ function expandedCount(root: Kept): number {
     visiting.add(element);
     let size = 1;
     for (const child of element.children) if (typeof child !== 'string') size += sizeOf(child);
-    for (const id of element.uses) {
+    for (const [id, times] of element.uses) {
       const target = byId.get(id);
-      if (target) size += sizeOf(target);
+      if (target) size += times * sizeOf(target);
     }
     // Past the limit the exact number does not matter (and must not overflow to Infinity).
     size = Math.min(size, MAX_SVG_ELEMENTS + 1);
@@ -202,6 +213,7 @@ function keptTree(source: string): Kept {
   const stack: Array<Kept | null> = [];
   let root: Kept | undefined;
   let count = 0;
+  const sheetUses: Array<[string, number]> = [];
   const where = () => ` (line ${parser.line} of the SVG)`;
   parser.on('doctype', (doctype) => {
     if (/<!ENTITY/i.test(doctype)) throw tooBig(`it declares XML entities (which can expand to any size); remove the DOCTYPE${where()}`);
@@ -228,12 +240,17 @@ function keptTree(source: string): Kept {
       stack.push(null);
       return;
     }
-    const element: Kept = { name: tag.local, attributes: [], children: [], id: undefined, uses: [] };
+    const vertices = vertexCount(attributes);
+    const element: Kept = { name: tag.local, attributes: [], children: [], id: undefined, uses: [], vertices };
     for (const [name, value] of attributes) {
       if (element.attributes.some(([known]) => known === name)) continue;
       element.attributes.push([name, value]);
       if (name === 'id') element.id = value;
-      if (name === 'href' && value.startsWith('#')) element.uses.push(value.slice(1));
+      if (name === 'href' && value.startsWith('#')) element.uses.push([value.slice(1), 1]);
+      // A fill, clip, mask or filter by url(#id) draws that element again wherever it is used; a
+      // marker, at every vertex of the shape.
+      const times = /marker/.test(name) || (name === 'style' && /marker/.test(value)) ? vertices : 1;
+      for (const match of value.matchAll(URL_REFERENCE)) element.uses.push([match[1]!, times]);
     }
     if (parent) parent.children.push(element);
     else root = element;
@@ -251,6 +268,9 @@ function keptTree(source: string): Kept {
       const css = sanitiseStylesheet(element.children.filter((child) => typeof child === 'string').join(''));
       if ('problem' in css) throw notADrawing(`its <style> ${css.problem}`);
       element.children = css.css ? [css.css] : [];
+      // A rule can apply to every element: count its references as used by each (an upper bound).
+      // (Markers: at each vertex, when the sheet sets any.)
+      for (const match of (css.css ?? '').matchAll(URL_REFERENCE)) sheetUses.push([match[1]!, /marker/.test(css.css ?? '') ? 0 : 1]);
     }
   });
   parser.on('error', (error) => {
@@ -258,7 +278,14 @@ function keptTree(source: string): Kept {
   });
   parser.write(source).close();
   if (!root) throw notADrawing('it has no <svg> element');
+  if (sheetUses.length > 0) addToEach(root, sheetUses);
   return root;
+}
+
+/** Add a stylesheet's references to every element; a count of 0 stands for "once per vertex" (markers). */
+function addToEach(element: Kept, uses: Array<[string, number]>): void {
+  for (const [id, times] of uses) element.uses.push([id, times === 0 ? element.vertices : times]);
+  for (const child of element.children) if (typeof child !== 'string') addToEach(child, uses);
 }
 
 /** The figure as careprint publishes and prints it, or why it cannot be used. */
@@ -266,9 +293,10 @@ export function sanitiseSvg(source: string): SanitisedSvg | SvgProblem {
   if (Buffer.byteLength(source) > MAX_SVG_BYTES) return tooBig(`it is larger than ${MAX_SVG_BYTES / 1024 / 1024} MB`).problem;
   try {
     const root = keptTree(source.replace(/^\uFEFF/, ''));
-    if (expandedCount(root) > MAX_SVG_ELEMENTS) throw tooBig(`it draws more than ${MAX_SVG_ELEMENTS} elements once its <use> references are expanded; simplify the drawing`);
+    const elements = expandedCount(root);
+    if (elements > MAX_SVG_ELEMENTS) throw tooBig(`it draws more than ${MAX_SVG_ELEMENTS} elements once its <use>, pattern, mask, clip and marker references are expanded; simplify the drawing`);
     const size = naturalSize(root);
-    return { svg: `${serialise(root, true)}\n`, ...size };
+    return { svg: `${serialise(root, true)}\n`, ...size, elements };
   } catch (error) {
     if (error instanceof Refusal) return error.problem;
     throw error;

@@ -43,6 +43,8 @@ interface LinkContext {
   shown: Set<string>;
   figureTrial: FigureTrial | undefined;
   deferred: Array<() => Promise<void>> | undefined;
+  /** SVG elements the guide's figures draw so far, every use counted (each is converted in every handout). */
+  figureElements: { total: number };
   /** Files the site publishes, by their path under guides/ folded to one case and Unicode form: the name first seen. */
   published: Map<string, string>;
 }
@@ -63,7 +65,7 @@ function checkPublishedName(guide: GuideDoc, guidesRoot: string, absolute: strin
   }
 }
 
-function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, { root, rootReal, byPath, shown, figureTrial, deferred, published }: LinkContext): void {
+function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Place | undefined, { root, rootReal, byPath, shown, figureTrial, deferred, figureElements, published }: LinkContext): void {
   const { file: relative, fragment } = splitTarget(url.trim());
   const scheme = schemeOf(url);
   if (scheme !== undefined || url.trim().startsWith('//')) {
@@ -95,7 +97,9 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
     checkPublishedName(guide, guidesRoot, written, relative, place, published);
     const problem = imageProblem(resolved.absolute);
     if (problem) report(guide.file, problem.rule, `"${relative}" ${problem.reason}`, place);
-    else {
+    else if (exceedsGuideFigures(resolved.absolute, figureElements)) {
+      report(guide.file, 'md-image-size', `"${relative}" takes the SVG figures this guide shows past ${MAX_GUIDE_FIGURE_ELEMENTS.toLocaleString('en-US')} drawn elements in all (every use counted; each is drawn in every handout): show fewer or simpler figures`, place);
+    } else {
       const drawing = figureTrial && figureDrawProblem(resolved.absolute, figureTrial);
       if (drawing) report(guide.file, 'md-image-format', `"${relative}" cannot be drawn in the handout (${drawing}); simplify the figure (its transforms, gradients or embedded images) or export it again`, place);
     }
@@ -118,6 +122,21 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
       else checkPublishedName(guide, guidesRoot, written, relative, place, published);
     });
   }
+}
+
+/**
+ * The elements of every SVG figure a guide shows, each use counted, are bounded too: the build
+ * converts a figure for each use in each handout, so one figure at the per-file limit shown forty
+ * times cost a renderer minutes.
+ */
+export const MAX_GUIDE_FIGURE_ELEMENTS = 100_000;
+
+function exceedsGuideFigures(file: string, figureElements: { total: number }): boolean {
+  if (!/\.svg$/i.test(file)) return false;
+  const figure = sanitiseSvgFile(file);
+  if (isSvgProblem(figure)) return false;
+  figureElements.total += figure.elements;
+  return figureElements.total > MAX_GUIDE_FIGURE_ELEMENTS;
 }
 
 /** What stops the renderer drawing an SVG figure (other images: undefined, decoded by imageProblem). */
@@ -150,7 +169,7 @@ export const links: Rule = (ruleContext) => {
   }
   for (const guide of content.guides) {
     if (!guide.tree) continue;
-    const context: LinkContext = { root: content.root, rootReal: content.rootReal, byPath, shown: shownImages(guide, content.root, content.rootReal), figureTrial: ruleContext.figureTrial, deferred: ruleContext.deferred, published };
+    const context: LinkContext = { root: content.root, rootReal: content.rootReal, byPath, shown: shownImages(guide, content.root, content.rootReal), figureTrial: ruleContext.figureTrial, deferred: ruleContext.deferred, figureElements: { total: 0 }, published };
     const check = (url: string, kind: TargetKind, place: Place | undefined) => checkTarget(guide, url, kind, place, context);
     visit(guide.tree, (node) => {
       if (node.type === 'link' || node.type === 'definition') check(node.url, 'link', nodePlace(node));
