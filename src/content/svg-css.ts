@@ -107,8 +107,8 @@ export function sanitiseStylesheet(text: string): CssVerdict {
 }
 
 /**
- * A presentation attribute (`fill="…"`) is CSS to a browser, escapes and all: it is kept as
- * written only when it reads as a plain value, and left out (undefined) otherwise.
+ * A presentation attribute (`fill="…"`) is CSS to a browser, escapes and all: it is kept, as
+ * css-tree writes it again, only when it reads as a plain value, and left out (undefined) otherwise.
  */
 export function presentationValue(property: string, value: string): { value: string | undefined } | { problem: string } {
   const ast = parse(`${property}:${value}`, { context: 'declarationList', parseValue: true });
@@ -117,5 +117,6 @@ export function presentationValue(property: string, value: string): { value: str
   if (declaration?.type !== 'Declaration' || ast.children.size !== 1) return { value: undefined };
   const address = externalUrl(declaration);
   if (address !== undefined) return external(address) as { problem: string };
-  return { value: plainValue(declaration) ? value : undefined };
+  // Written again from what css-tree read, as the style attribute is: what a browser parses is what was checked.
+  return { value: plainValue(declaration) ? generate(declaration.value) : undefined };
 }
