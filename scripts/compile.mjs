@@ -19,11 +19,12 @@ if (path.dirname(lib) !== path.resolve(root)) throw new Error(`compile: --out mu
 
 /**
  * The bundle's entry points, each a file directly in lib/ (as every chunk is: see
- * src/package-root.ts): the CLI, a build worker's task and the programmatic API.
+ * src/package-root.ts): the CLI, a build worker's task, the Markdown parse thread's task and the
+ * programmatic API.
  */
-const ENTRIES = { main: 'cli/main.ts', 'guide-task': 'bundle/guide-task.ts', index: 'index.ts' };
-/** Copied beside them, not bundled: the worker entry (plain JavaScript, it imports ./guide-task.js). */
-const COPIED = ['bundle/render-worker.mjs'];
+const ENTRIES = { main: 'cli/main.ts', 'guide-task': 'bundle/guide-task.ts', 'parse-task': 'pipeline/parse-task.ts', index: 'index.ts' };
+/** Copied beside them, not bundled: the worker entries (plain JavaScript, they import ./guide-task.js and ./parse-task.js). */
+const COPIED = ['bundle/render-worker.mjs', 'pipeline/parse-worker.mjs'];
 
 async function compile() {
   const stamp = sourceStamp();

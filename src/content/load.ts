@@ -29,6 +29,18 @@ export interface LoadOptions {
   only?: ((slug: string) => boolean) | undefined;
   /** Load the library's frame only: config, glossaries and the entries of the root and guides/, no guide folder. */
   frameOnly?: boolean | undefined;
+  /** Told each file's path (relative to `cwd`) as its reading starts: what a stalled build names. */
+  onFile?: ((file: string) => void) | undefined;
+}
+
+/** One load's settings and findings, handed down to every file it reads. */
+interface LoadRun {
+  rootReal: string;
+  /** Where report paths are relative to. */
+  cwd: string;
+  /** Every file read or reported on, in order. */
+  files: VFile[];
+  onFile: ((file: string) => void) | undefined;
 }
 
 /** A file-less VFile for diagnostics about a folder or a file that could not be opened. */
@@ -39,7 +51,8 @@ function pseudoFile(absolutePath: string, cwd: string): VFile {
 }
 
 /** Read a file, refusing symlinks that lead out of the content root. */
-async function readContained(absolute: string, rootReal: string, cwd: string, files: VFile[]) {
+async function readContained(absolute: string, { rootReal, cwd, files, onFile }: LoadRun) {
+  onFile?.(path.relative(cwd, absolute) || absolute);
   const real = await realpath(absolute);
   if (!isInside(rootReal, real)) {
     const file = pseudoFile(absolute, cwd);
@@ -52,8 +65,8 @@ async function readContained(absolute: string, rootReal: string, cwd: string, fi
   return source;
 }
 
-async function loadYamlFile(absolute: string, rootReal: string, cwd: string, files: VFile[]): Promise<{ file: VFile; parsed: ParsedYaml | undefined } | undefined> {
-  const source = await readContained(absolute, rootReal, cwd, files);
+async function loadYamlFile(absolute: string, run: LoadRun): Promise<{ file: VFile; parsed: ParsedYaml | undefined } | undefined> {
+  const source = await readContained(absolute, run);
   if (!source) return undefined;
   if (source.text === undefined) return { file: source.file, parsed: undefined };
   return { file: source.file, parsed: parseYaml(source.file, source.text, 1, 0) };
@@ -104,16 +117,15 @@ async function loadGuideDoc(
   fileLang: string | undefined,
   quizName: string | undefined,
   config: Config,
-  rootReal: string,
-  cwd: string,
-  files: VFile[],
+  run: LoadRun,
 ): Promise<GuideDoc | undefined> {
-  const source = await readContained(path.join(dir, fileName), rootReal, cwd, files);
+  const source = await readContained(path.join(dir, fileName), run);
   if (!source) return undefined;
   const { file } = source;
   // Loaded on first use: a build's main process loads only the library's frame (YAML), never Markdown.
-  const { parseMarkdown } = await import('../pipeline/processor.js');
-  const tree = source.text === undefined ? undefined : parseMarkdown(file, source.text);
+  // Parsed in a thread with a deadline and a heap limit (parse-thread.ts).
+  const { parseGuideMarkdown } = await import('../pipeline/parse-thread.js');
+  const tree = source.text === undefined ? undefined : await parseGuideMarkdown(file, source.text);
   let frontMatter: ParsedYaml | undefined;
   let meta: GuideDoc['meta'];
   if (tree && source.text !== undefined) {
@@ -141,7 +153,7 @@ async function loadGuideDoc(
   const lang = fileLang ?? meta?.lang ?? config.languages[0] ?? 'en';
   let quiz: QuizDoc | undefined;
   if (quizName) {
-    const loaded = await loadYamlFile(path.join(dir, quizName), rootReal, cwd, files);
+    const loaded = await loadYamlFile(path.join(dir, quizName), run);
     if (loaded) quiz = { file: loaded.file, parsed: loaded.parsed, quiz: loaded.parsed ? validateYaml(loaded.parsed, quizSchema, 'quiz') : undefined };
   }
   const { headings, anchors } = tree ? headingsOf(tree, meta?.title) : { headings: [], anchors: [] };
@@ -151,7 +163,8 @@ async function loadGuideDoc(
 /** Is this path inside a guide's images folder (any depth)? */
 const isImagesEntry = (name: string, isDir: boolean) => name === 'images' && isDir;
 
-async function loadGuideFolder(slug: string, dir: string, config: Config, rootReal: string, cwd: string, files: VFile[]): Promise<GuideDoc[]> {
+async function loadGuideFolder(slug: string, dir: string, config: Config, run: LoadRun): Promise<GuideDoc[]> {
+  const { cwd, files } = run;
   const folderFile = pseudoFile(dir, cwd);
   files.push(folderFile);
   if (!SLUG.test(slug)) {
@@ -186,7 +199,7 @@ async function loadGuideFolder(slug: string, dir: string, config: Config, rootRe
   }
   const docs: GuideDoc[] = [];
   for (const { name, lang } of guides) {
-    const doc = await loadGuideDoc(slug, dir, name, lang, quizzes.get(lang), config, rootReal, cwd, files);
+    const doc = await loadGuideDoc(slug, dir, name, lang, quizzes.get(lang), config, run);
     if (doc) docs.push(doc);
   }
   return docs;
@@ -201,6 +214,9 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   const root = path.resolve(cwd, dir);
   const rootReal = await realContentRoot(root);
   const files: VFile[] = [];
+  const run: LoadRun = { rootReal, cwd, files, onFile: options.onFile };
+  // Guides are parsed in a thread (parse-thread.ts): it loads the parser while the YAML is read.
+  if (!options.frameOnly) void import('../pipeline/parse-thread.js').then(({ warmParseThread }) => warmParseThread()).catch(() => undefined);
   const rootFile = pseudoFile(root, cwd);
   files.push(rootFile);
 
@@ -209,7 +225,7 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   let configDoc: Content['configDoc'];
   const configPath = path.join(root, 'careprint.yaml');
   if (await exists(configPath)) {
-    configDoc = await loadYamlFile(configPath, rootReal, cwd, files);
+    configDoc = await loadYamlFile(configPath, run);
     const parsed = configDoc?.parsed ? validateYaml(configDoc.parsed, configSchema, 'config') : undefined;
     if (parsed) config = parsed;
   } else {
@@ -223,7 +239,7 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
     if (entry.name.startsWith('.')) continue;
     const glossary = GLOSSARY_FILE.exec(entry.name);
     if (glossary && (entry.isFile() || entry.isSymbolicLink())) {
-      const loaded = await loadYamlFile(path.join(root, entry.name), rootReal, cwd, files);
+      const loaded = await loadYamlFile(path.join(root, entry.name), run);
       if (!loaded) continue;
       const entriesParsed = loaded.parsed ? validateYaml(loaded.parsed, glossarySchema, 'glossary') : undefined;
       glossaries.push({ lang: glossary[1] ?? config.languages[0] ?? 'en', file: loaded.file, parsed: loaded.parsed, entries: entriesParsed ?? [] });
@@ -251,7 +267,7 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
         continue;
       }
       if (options.frameOnly) continue;
-      guides.push(...(await loadGuideFolder(folder.name, folderPath, config, rootReal, cwd, files)));
+      guides.push(...(await loadGuideFolder(folder.name, folderPath, config, run)));
     }
   }
   return { root, rootReal, config, configDoc, glossaries, guides, files };

@@ -17,6 +17,10 @@ export const rules = {
   'file-encoding': { severity: 'error', description: 'File is not valid UTF-8.' },
   'file-empty': { severity: 'error', description: 'File is empty.' },
   'file-too-large': { severity: 'error', description: 'File is larger than careprint reads (1 MiB).' },
+  'file-too-complex': {
+    severity: 'error',
+    description: 'File holds more than careprint reads in reasonable time and memory (Markdown lines, list items, block quotes, nesting, emphasis; YAML keys or nesting), or its Markdown took too long or too much memory to read.',
+  },
   'file-unknown': { severity: 'warning', description: 'File careprint does not know in a guide folder or content root.' },
   'file-missing': { severity: 'error', description: 'A required file (careprint.yaml, or the guide.md of a guide folder) is missing.' },
   'file-slug': { severity: 'error', description: 'Guide folder name is not a lowercase slug (a-z, 0-9, hyphens).' },

@@ -6,6 +6,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { markdownOverrun, reportTooComplex } from '../content/budget.js';
 import { report } from '../diagnostics/report.js';
 
 /**
@@ -92,8 +93,17 @@ function restoreTabbedColons(tree: Root, text: string): void {
   }
 }
 
-/** Parse Markdown, or report why it cannot be (stack overflow, nesting past the limit). */
+/**
+ * Parse Markdown, or report why it cannot be: over the budget counted before parsing
+ * (content/budget.ts: the parser's time grows faster than the text), a stack overflow, nesting
+ * past the limit.
+ */
 export function parseMarkdown(file: VFile, text: string): Root | undefined {
+  const overrun = markdownOverrun(text);
+  if (overrun) {
+    reportTooComplex(file, overrun.reason, overrun.place);
+    return undefined;
+  }
   let tree: Root;
   try {
     tree = markdown.parse({ value: text, path: file.path } as never) as Root;
