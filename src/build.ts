@@ -47,6 +47,8 @@ export interface BuildOptions extends CheckOptions {
   stallSeconds?: number;
   /** Told when each guide is done (for progress display). */
   onProgress?: (event: { done: number; total: number; slug: string; cached: boolean }) => void;
+  /** Told what each guide's task is doing as it goes ("reading content/guides/knee/guide.md"): what a stall names. */
+  onStep?: (slug: string, step: string) => void;
 }
 
 export interface BuildStats {
@@ -235,9 +237,18 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     }
     phase('cache lookup');
     const unfinished = new Set(tasks.map((task) => task.slug));
-    const guard = stallGuard(options.stallSeconds ?? DEFAULT_STALL_SECONDS, () => [...unfinished]);
+    // Each unfinished guide's latest step ("reading guides/knee/guide.md"): a stall names it.
+    const steps = new Map<string, string>();
+    const onStep = (slug: string, step: string) => {
+      if (!unfinished.has(slug)) return;
+      steps.set(slug, step);
+      options.onStep?.(slug, step);
+    };
+    const waitingFor = () => [...unfinished].map((slug) => (steps.has(slug) ? `${slug} (${steps.get(slug)})` : slug));
+    const guard = stallGuard(options.stallSeconds ?? DEFAULT_STALL_SECONDS, waitingFor);
     const onDone = (result: GuideTaskResult) => {
       unfinished.delete(result.slug);
+      steps.delete(result.slug);
       guard.progress();
       if (result.entries) finish(result.slug, false);
       if (runner && runner.workers > 0 && unfinished.size <= runner.workers) preloadSitePages();
@@ -245,7 +256,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     // A cached entry that failed its digest adds a task nobody expected.
     if (tasks.length > 0) runner ??= startRunner(tasks.length, options.jobs ?? availableParallelism());
     if (runner && runner.workers > 0 && runner.spareCores > 0) preloadSitePages();
-    const results = runner ? await guard.watch(runner.run(tasks, onDone)) : [];
+    const results = runner ? await guard.watch(runner.run(tasks, onDone, onStep)) : [];
     workers = runner?.workers ?? 0;
     await runner?.close();
     runner = undefined;
@@ -373,8 +384,8 @@ async function keepShapedWords(cache: RenderCache, key: string, batches: ShapedW
 }
 
 interface Runner {
-  /** Run guide tasks; results in task order. */
-  run(tasks: GuideTask[], onDone: (result: GuideTaskResult) => void): Promise<GuideTaskResult[]>;
+  /** Run guide tasks; results in task order. `onStep` is told what each task is doing as it goes. */
+  run(tasks: GuideTask[], onDone: (result: GuideTaskResult) => void, onStep: (slug: string, step: string) => void): Promise<GuideTaskResult[]>;
   close(): Promise<void>;
   /** Worker processes (0: tasks run in this process) and cores they leave free. */
   workers: number;
@@ -403,11 +414,11 @@ function startRunner(expected: number, jobs: number): Runner {
     // Closed early (the build failed or gave up): the task in flight must not write on.
     let closed = false;
     return {
-      run: async (tasks, onDone) => {
+      run: async (tasks, onDone, onStep) => {
         const { runGuideTask } = await loading;
         const results: GuideTaskResult[] = [];
         for (const task of tasks) {
-          const result = await runGuideTask(task, () => closed).catch((error: unknown) => {
+          const result = await runGuideTask(task, () => closed, (step) => onStep(task.slug, step)).catch((error: unknown) => {
             throw new GuideFailedError(task.slug, error);
           });
           onDone(result);
@@ -453,11 +464,18 @@ function startRunner(expected: number, jobs: number): Runner {
   const watched = pool.then(watchWorkers);
   watched.catch(() => undefined);
   return {
-    run: async (tasks, onDone) => {
+    run: async (tasks, onDone, onStep) => {
       const [workers, watch] = await Promise.all([pool, watched]);
+      // The workers' own messages (render-worker.mjs): each task's steps, named by its slug.
+      const channel = {
+        postMessage: (message: unknown) => {
+          const step = (message as { careprintStep?: { slug?: unknown; step?: unknown } } | null)?.careprintStep;
+          if (typeof step?.slug === 'string' && typeof step.step === 'string') onStep(step.slug, step.step);
+        },
+      };
       const all = Promise.all(
         tasks.map(async (task) => {
-          const result = (await workers.run(task).catch((error: unknown) => {
+          const result = (await workers.run(task, { channel }).catch((error: unknown) => {
             throw new GuideFailedError(task.slug, watch.explain(error));
           })) as GuideTaskResult;
           onDone(result);

@@ -91,10 +91,12 @@ function anchorTargets(content: Content, guides: readonly GuideDoc[], slug: stri
  * and any guide it links into loaded beside it. Only this guide's own diagnostics are kept:
  * the frame's are reported once by the main process, a linked guide's by its own task.
  */
-async function checkGuide(task: GuideTask, settings: NonNullable<GuideTask['check']>): Promise<{ content: Content; check: GuideCheck }> {
-  let content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug });
+async function checkGuide(task: GuideTask, settings: NonNullable<GuideTask['check']>, onStep: StepListener): Promise<{ content: Content; check: GuideCheck }> {
+  const onFile = (file: string) => onStep(`reading ${file}`);
+  let content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug, onFile });
   const linked = anchorTargets(content, content.guides, task.slug);
-  if (linked.length > 0) content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug || linked.includes(s) });
+  if (linked.length > 0) content = await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug || linked.includes(s), onFile });
+  onStep(`checking guides/${task.slug}`);
   const deferred: Array<() => Promise<void>> = [];
   const context = { content, strict: settings.strict, today: settings.today, figureTrial: await figureTrial(content), deferred };
   for (const rule of RULES) rule(context);
@@ -128,21 +130,29 @@ class TaskCancelled extends Error {
 }
 
 /**
+ * Told what a task is doing as it goes ("reading guides/knee/guide.md", "rendering …"): the last
+ * step of a task that never finishes is what a stalled build names.
+ */
+export type StepListener = (step: string) => void;
+
+/**
  * Check and/or render one guide. Rendered files go straight to disk (and to the cache); only
  * their manifest entries come back, so a build holds no output in memory, however large.
  * A guide with errors of its own is not rendered: the build will stop anyway.
  */
-export async function runGuideTask(task: GuideTask, cancelled: () => boolean = () => false): Promise<GuideTaskResult> {
+export async function runGuideTask(task: GuideTask, cancelled: () => boolean = () => false, onStep: StepListener = () => undefined): Promise<GuideTaskResult> {
   const beforeWrite = () => {
     stopIfOrphaned();
     if (cancelled()) throw new TaskCancelled(`the build stopped waiting for ${task.slug}`);
   };
   let content: Content | undefined;
   let check: GuideCheck | undefined;
-  if (task.check) ({ content, check } = await checkGuide(task, task.check));
+  if (task.check) ({ content, check } = await checkGuide(task, task.check, onStep));
   const render = task.render;
   if (!render || (check && check.errors > 0)) return { slug: task.slug, check };
-  content ??= await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug });
+  // A build that gave up while this guide was checked does not wait for its render either.
+  if (cancelled()) throw new TaskCancelled(`the build stopped waiting for ${task.slug}`);
+  content ??= await loadContent(task.contentDir, { cwd: task.cwd, only: (s) => s === task.slug, onFile: (file) => onStep(`reading ${file}`) });
   if (render.cacheDir && render.shapingKey) loadShapedWords(render.cacheDir, render.shapingKey);
   const clock = { sourceDate: render.sourceDate === null ? undefined : new Date(render.sourceDate) };
   const entries: ManifestEntry[] = [];
@@ -151,6 +161,7 @@ export async function runGuideTask(task: GuideTask, cancelled: () => boolean = (
   // Files are written while the next one renders; all are on disk before the task reports.
   const writes: Array<Promise<void>> = [];
   for (const guide of content.guides.filter((g) => g.slug === task.slug).filter(isChecked)) {
+    onStep(`rendering ${guide.file.path}`);
     for (const artifact of await guideArtifacts(content, guide, clock, render.site, render.options)) {
       const entry: ManifestEntry = {
         path: artifact.path,

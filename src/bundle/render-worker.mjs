@@ -13,6 +13,10 @@ if (!compiled) (await import('tsx/esm/api')).register();
 const { runGuideTask, startWorker } = await import(compiled ? './guide-task.js' : './guide-task.ts');
 startWorker(process.ppid);
 
+// Each step goes to the build as it starts (tinypool hands messages that are not its own to the
+// task's channel): a stalled build names the file its guide was on.
+const tell = (slug) => (step) => process.send?.({ careprintStep: { slug, step } });
+
 export default function run(task) {
-  return runGuideTask(task);
+  return runGuideTask(task, undefined, tell(task.slug));
 }
