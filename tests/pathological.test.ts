@@ -123,7 +123,8 @@ afterAll(() => {
     const rules = o?.report ? [...new Set(o.report.errors.map((e) => e.rule))].join(', ') || 'passes' : (o?.failure ?? 'not run');
     return `${testCase.name.padEnd(24)} ${(o?.kind ?? '').padEnd(12)} ${String(Math.round((o?.bytes ?? 0) / 1024)).padStart(5)} KB ${time.padStart(8)} ${memory.padStart(8)}  ${rules}`;
   });
-  console.log(['case                     kind           size     time  peak RSS  result', ...rows].join('\n'));
+  const note = '(time: the check alone; peak RSS: of the checking process so far, which checks every other case in turn)';
+  console.log(['case                     kind           size     time  peak RSS  result', ...rows, note].join('\n'));
 });
 
 describe.each(ALL.map(({ kind, testCase }) => [testCase.name, kind, testCase] as const))('%s (%s)', (name, kind, testCase) => {

@@ -34,9 +34,9 @@ describe('stallGuard', () => {
 
 /**
  * A build names the guide and the file each unfinished task was on. A one-guide build checks and
- * renders in its own process: its Markdown is parsed in a thread (parse-thread.ts), so the guard
- * can fire while a slow guide is still being read (before, the parse held the event loop and the
- * guard fired minutes late, naming no file). Worker processes send their steps to the build.
+ * renders in its own process: a costly guide's Markdown is parsed in a thread (parse-thread.ts),
+ * so the guard can fire while it is still being read (before, the parse held the event loop and
+ * the guard fired minutes late, naming no file). Worker processes send their steps to the build.
  */
 describe('a stalled build', () => {
   /** A guide within every budget whose parse still takes seconds: a wide table, then busy paragraphs. */

@@ -123,7 +123,7 @@ async function loadGuideDoc(
   if (!source) return undefined;
   const { file } = source;
   // Loaded on first use: a build's main process loads only the library's frame (YAML), never Markdown.
-  // Parsed in a thread with a deadline and a heap limit (parse-thread.ts).
+  // A large or costly guide is parsed in a thread with a deadline and a heap limit (parse-thread.ts).
   const { parseGuideMarkdown } = await import('../pipeline/parse-thread.js');
   const tree = source.text === undefined ? undefined : await parseGuideMarkdown(file, source.text);
   let frontMatter: ParsedYaml | undefined;
@@ -215,8 +215,6 @@ export async function loadContent(dir: string, options: LoadOptions = {}): Promi
   const rootReal = await realContentRoot(root);
   const files: VFile[] = [];
   const run: LoadRun = { rootReal, cwd, files, onFile: options.onFile };
-  // Guides are parsed in a thread (parse-thread.ts): it loads the parser while the YAML is read.
-  if (!options.frameOnly) void import('../pipeline/parse-thread.js').then(({ warmParseThread }) => warmParseThread()).catch(() => undefined);
   const rootFile = pseudoFile(root, cwd);
   files.push(rootFile);
 
