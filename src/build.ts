@@ -237,18 +237,10 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     }
     phase('cache lookup');
     const unfinished = new Set(tasks.map((task) => task.slug));
-    // Each unfinished guide's latest step ("reading guides/knee/guide.md"): a stall names it.
-    const steps = new Map<string, string>();
-    const onStep = (slug: string, step: string) => {
-      if (!unfinished.has(slug)) return;
-      steps.set(slug, step);
-      options.onStep?.(slug, step);
-    };
-    const waitingFor = () => [...unfinished].map((slug) => (steps.has(slug) ? `${slug} (${steps.get(slug)})` : slug));
-    const guard = stallGuard(options.stallSeconds ?? DEFAULT_STALL_SECONDS, waitingFor);
+    const steps = taskSteps(unfinished, options.onStep);
+    const guard = stallGuard(options.stallSeconds ?? DEFAULT_STALL_SECONDS, steps.waitingFor);
     const onDone = (result: GuideTaskResult) => {
       unfinished.delete(result.slug);
-      steps.delete(result.slug);
       guard.progress();
       if (result.entries) finish(result.slug, false);
       if (runner && runner.workers > 0 && unfinished.size <= runner.workers) preloadSitePages();
@@ -256,7 +248,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     // A cached entry that failed its digest adds a task nobody expected.
     if (tasks.length > 0) runner ??= startRunner(tasks.length, options.jobs ?? availableParallelism());
     if (runner && runner.workers > 0 && runner.spareCores > 0) preloadSitePages();
-    const results = runner ? await guard.watch(runner.run(tasks, onDone, onStep)) : [];
+    const results = runner ? await guard.watch(runner.run(tasks, onDone, steps.onStep)) : [];
     workers = runner?.workers ?? 0;
     await runner?.close();
     runner = undefined;
@@ -352,6 +344,22 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     // A full disk or a killed worker is the machine's problem: said so, with what to do.
     throw environmentError(error, context) ?? error;
   }
+}
+
+/**
+ * Each unfinished guide's latest step ("reading content/guides/knee/guide.md"): what a stalled
+ * build names, each guide with the file it was on.
+ */
+function taskSteps(unfinished: ReadonlySet<string>, listener: BuildOptions['onStep']): { onStep: (slug: string, step: string) => void; waitingFor: () => string[] } {
+  const steps = new Map<string, string>();
+  return {
+    onStep: (slug, step) => {
+      if (!unfinished.has(slug)) return;
+      steps.set(slug, step);
+      listener?.(slug, step);
+    },
+    waitingFor: () => [...unfinished].map((slug) => (steps.has(slug) ? `${slug} (${steps.get(slug)})` : slug)),
+  };
 }
 
 /**
