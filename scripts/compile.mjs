@@ -44,8 +44,9 @@ async function compile() {
     platform: 'node',
     target: 'node20',
     tsconfig: path.join(root, 'tsconfig.json'),
-    // tinypool starts its worker processes from a file in its own package folder.
-    external: ['tinypool'],
+    // tinypool starts its worker processes from a file in its own package folder; css-tree reads
+    // its JSON data files with require() relative to its own modules.
+    external: ['tinypool', 'css-tree'],
     // CommonJS dependencies call require(); in an ES module it must be made.
     banner: { js: "import { createRequire as __careprintCreateRequire } from 'node:module';\nconst require = __careprintCreateRequire(import.meta.url);" },
     logLevel: 'warning',
