@@ -30,6 +30,26 @@ function placeOf(place: VFile['messages'][number]['place']): Place | undefined {
   return 'start' in place ? { start: place.start, end: place.end } : { start: place };
 }
 
+/** An SVG figure to draw once as the build will (svgDrawProblem), within the thread's budget too. */
+export interface FigureRequest {
+  id: number;
+  /** Absent: only load the renderer (its loading is not a figure's cost). */
+  svg?: string;
+}
+
+export interface FigureReply {
+  id: number;
+  /** Why the renderer cannot draw it; undefined when it can. */
+  problem: string | undefined;
+}
+
+/** Answer one request of either kind (the renderer is loaded only when a figure is asked for). */
+export async function answerRequest(request: ParseRequest | FigureRequest): Promise<ParseReply | FigureReply> {
+  if ('text' in request) return parseRequest(request);
+  const { svgDrawProblem } = await import('../render/pdf/svg-cache.js');
+  return { id: request.id, problem: request.svg === undefined ? undefined : svgDrawProblem(request.svg) };
+}
+
 export function parseRequest({ id, path, text }: ParseRequest): ParseReply {
   try {
     const file = new VFile({ path, value: text });

@@ -21,7 +21,7 @@ import { markdownCost, MARKDOWN_LIMITS, reportTooComplex } from '../content/budg
 import type { RuleId } from '../diagnostics/catalogue.js';
 import { report } from '../diagnostics/report.js';
 import { CODE_DIR, COMPILED } from '../package-root.js';
-import type { ParseReply, ParseRequest } from './parse-task.js';
+import type { FigureReply, FigureRequest, ParseReply, ParseRequest } from './parse-task.js';
 import { parseMarkdown } from './processor.js';
 
 export interface ParseLimits {
@@ -44,7 +44,7 @@ const STARTUP_SECONDS = 60;
 /** Beside the compiled bundle's files, or in src/pipeline/ beside the task it imports. */
 const ENTRY = pathToFileURL(path.join(CODE_DIR, COMPILED ? '' : 'pipeline', 'parse-worker.mjs'));
 
-type Outcome = { reply: ParseReply } | { overrun: 'time' | 'memory' } | { failed: Error };
+type Outcome<Reply> = { reply: Reply } | { overrun: 'time' | 'memory' } | { failed: Error };
 
 export class ParseThread {
   /** The started thread, or undefined when it could not start (parses then run in this thread). */
@@ -52,6 +52,8 @@ export class ParseThread {
   /** One parse at a time: each one's deadline must measure its own work, not a queue. */
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
+  /** Threads that have loaded the renderer for figure trials. */
+  private readonly rendererIn = new WeakSet<Worker>();
 
   constructor(readonly limits: ParseLimits = PARSE_LIMITS) {}
 
@@ -74,7 +76,7 @@ export class ParseThread {
     const worker = await this.worker;
     // No thread to be had: the counted budget still holds.
     if (!worker) return parseMarkdown(file, text);
-    const outcome = await this.exchange(worker, { id: this.nextId++, path: file.path, text });
+    const outcome = await this.exchange<ParseReply>(worker, { id: this.nextId++, path: file.path, text });
     if ('failed' in outcome) throw outcome.failed;
     if ('overrun' in outcome) {
       reportTooComplex(
@@ -94,6 +96,39 @@ export class ParseThread {
     }
     for (const message of reply.messages) report(file, message.ruleId as RuleId, message.reason, message.place);
     return reply.tree;
+  }
+
+  /**
+   * Draw an SVG figure as the build will (svgDrawProblem) within the same limits: why it cannot
+   * be drawn, or undefined. An allowlist bounds what a figure holds, not every slow path of
+   * svg-to-pdfkit; a figure past the deadline or the heap is refused, never a hung check.
+   */
+  drawFigure(svg: string): Promise<string | undefined> {
+    const run = this.queue.then(() => this.drawNow(svg));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async drawNow(svg: string): Promise<string | undefined> {
+    this.worker ??= this.start();
+    const worker = await this.worker;
+    if (!worker) {
+      const { svgDrawProblem } = await import('../render/pdf/svg-cache.js');
+      return svgDrawProblem(svg);
+    }
+    // The renderer loads once per thread, on its own (start-up) deadline.
+    if (!this.rendererIn.has(worker)) {
+      const loaded = await this.exchange<FigureReply>(worker, { id: this.nextId++ }, STARTUP_SECONDS);
+      if ('failed' in loaded) throw loaded.failed;
+      if ('overrun' in loaded) return `the renderer could not be loaded within ${STARTUP_SECONDS} s`;
+      this.rendererIn.add(worker);
+    }
+    const outcome = await this.exchange<FigureReply>(worker, { id: this.nextId++, svg });
+    if ('failed' in outcome) throw outcome.failed;
+    if ('overrun' in outcome) {
+      return outcome.overrun === 'time' ? `drawing it took longer than ${this.limits.seconds} s` : `drawing it needed more than ${this.limits.memoryMb} MB of memory`;
+    }
+    return outcome.reply.problem;
   }
 
   private start(): Promise<Worker | undefined> {
@@ -131,9 +166,9 @@ export class ParseThread {
   }
 
   /** Send one request; the reply, or what stopped the thread first. */
-  private exchange(worker: Worker, request: ParseRequest): Promise<Outcome> {
+  private exchange<Reply extends ParseReply | FigureReply>(worker: Worker, request: ParseRequest | FigureRequest, seconds = this.limits.seconds): Promise<Outcome<Reply>> {
     return new Promise((resolve) => {
-      const done = (outcome: Outcome, stopped: boolean) => {
+      const done = (outcome: Outcome<Reply>, stopped: boolean) => {
         clearTimeout(timer);
         worker.off('message', onMessage);
         worker.off('error', onError);
@@ -142,7 +177,7 @@ export class ParseThread {
         else worker.unref();
         resolve(outcome);
       };
-      const onMessage = (reply: ParseReply) => {
+      const onMessage = (reply: Reply) => {
         if (reply.id === request.id) done({ reply }, false);
       };
       const onError = (error: Error & { code?: string }) => done(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { overrun: 'memory' } : { failed: error }, true);
@@ -150,7 +185,7 @@ export class ParseThread {
       const timer = setTimeout(() => {
         void worker.terminate();
         done({ overrun: 'time' }, true);
-      }, this.limits.seconds * 1000);
+      }, seconds * 1000);
       worker.on('message', onMessage);
       worker.once('error', onError);
       worker.once('exit', onExit);
@@ -173,9 +208,14 @@ function parsesInline(text: string): boolean {
 
 let shared: ParseThread | undefined;
 
+/** The process's one budget thread (Markdown parses and figure trials share it). */
+export function budgetThread(): ParseThread {
+  shared ??= new ParseThread();
+  return shared;
+}
+
 /** Parse a guide's Markdown: in the process's one parse thread, within PARSE_LIMITS, unless it is small and cheap. */
 export async function parseGuideMarkdown(file: VFile, text: string): Promise<Root | undefined> {
   if (parsesInline(text)) return parseMarkdown(file, text);
-  shared ??= new ParseThread();
-  return shared.parse(file, text);
+  return budgetThread().parse(file, text);
 }

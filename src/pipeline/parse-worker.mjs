@@ -6,8 +6,8 @@ import { parentPort } from 'node:worker_threads';
 
 const compiled = existsSync(new URL('./parse-task.js', import.meta.url));
 if (!compiled) (await import('tsx/esm/api')).register();
-const { parseRequest } = await import(compiled ? './parse-task.js' : './parse-task.ts');
+const { answerRequest } = await import(compiled ? './parse-task.js' : './parse-task.ts');
 
-parentPort.on('message', (request) => parentPort.postMessage(parseRequest(request)));
+parentPort.on('message', async (request) => parentPort.postMessage(await answerRequest(request)));
 // The parse's deadline starts now: loading the parser is not the text's cost.
 parentPort.postMessage({ ready: true });

@@ -100,8 +100,13 @@ function checkTarget(guide: GuideDoc, url: string, kind: TargetKind, place: Plac
     else if (exceedsGuideFigures(resolved.absolute, figureElements)) {
       report(guide.file, 'md-image-size', `"${relative}" takes the SVG figures this guide shows past ${MAX_GUIDE_FIGURE_ELEMENTS.toLocaleString('en-US')} drawn elements in all (every use counted; each is drawn in every handout): show fewer or simpler figures`, place);
     } else {
-      const drawing = figureTrial && figureDrawProblem(resolved.absolute, figureTrial);
-      if (drawing) report(guide.file, 'md-image-format', `"${relative}" cannot be drawn in the handout (${drawing}); simplify the figure (its transforms, gradients or embedded images) or export it again`, place);
+      // Drawn in the budget thread, after the rules have run (asynchronous).
+      if (figureTrial) {
+        deferred?.push(async () => {
+          const drawing = await figureDrawProblem(resolved.absolute, figureTrial);
+          if (drawing) report(guide.file, 'md-image-format', `"${relative}" cannot be drawn in the handout (${drawing}); simplify the figure (its transforms, gradients or embedded images) or export it again`, place);
+        });
+      }
     }
     return;
   }
@@ -140,7 +145,7 @@ function exceedsGuideFigures(file: string, figureElements: { total: number }): b
 }
 
 /** What stops the renderer drawing an SVG figure (other images: undefined, decoded by imageProblem). */
-function figureDrawProblem(file: string, trial: FigureTrial): string | undefined {
+async function figureDrawProblem(file: string, trial: FigureTrial): Promise<string | undefined> {
   if (!/\.svg$/i.test(file)) return undefined;
   const figure = sanitiseSvgFile(file);
   return isSvgProblem(figure) ? undefined : trial(figure.svg);
