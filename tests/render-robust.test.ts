@@ -213,9 +213,14 @@ describe('careprint render on generated and pathological Markdown', () => {
   });
 
   it('refuses Markdown nested past the limit with an error at its position, not a crash', async () => {
-    const { result } = await render(`${'> '.repeat(200)}too deep\n`);
+    // Past what careprint renders: parsed, then refused at the deepest node.
+    const { result } = await render(`${'> '.repeat(80)}too deep\n`);
     expect(result.data).toBeUndefined();
-    expect(result.file.messages.map((m) => m.ruleId)).toContain('md-nesting-depth');
+    expect(result.file.messages.map((m) => [m.ruleId, m.line])).toContainEqual(['md-nesting-depth', 1]);
+    // Past what careprint even parses: counted before parsing (the file's budget).
+    const { result: deeper } = await render(`${'> '.repeat(200)}too deep\n`);
+    expect(deeper.data).toBeUndefined();
+    expect(deeper.file.messages.map((m) => [m.ruleId, m.line])).toContainEqual(['file-too-complex', 1]);
   });
 });
 
