@@ -1,5 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { PDFDocument, PDFName } from 'pdf-lib';
+import type { PDFDocument as PdfLibDocument } from 'pdf-lib';
+
+/** pdf-lib, loaded when a leaflet is first written again: most checks and builds have none. */
+const pdfLib = () => import('pdf-lib');
 
 /**
  * PDF documents a guide links to (a leaflet in images/), published only as careprint writes them
@@ -32,8 +35,9 @@ export async function rewritePdf(bytes: Uint8Array): Promise<RewrittenPdf> {
 }
 
 async function rewrite(bytes: Uint8Array): Promise<RewrittenPdf> {
+  const { PDFDocument, PDFName } = await pdfLib();
   // Encrypted files are refused, not opened: their content cannot be copied faithfully.
-  const source = await PDFDocument.load(bytes, { updateMetadata: false });
+  const source: PdfLibDocument = await PDFDocument.load(bytes, { updateMetadata: false });
   const count = source.getPageCount();
   if (count === 0) return { reason: 'is a PDF document with no pages' };
   // Removed before copying: copying a page copies everything it refers to, actions included.

@@ -1,4 +1,15 @@
-import { generate, parse, walk, type CssNode, type Declaration, type List } from 'css-tree';
+import { createRequire } from 'node:module';
+import type { CssNode, Declaration, List } from 'css-tree';
+
+/**
+ * css-tree, required when a figure first has CSS to read (its CommonJS build, synchronously):
+ * loading it costs about 0.1 s, which every check paid before it met an SVG.
+ */
+let cssTree: typeof import('css-tree') | undefined;
+const css = () => (cssTree ??= createRequire(import.meta.url)('css-tree') as typeof import('css-tree'));
+const parse = (text: string, options: import('css-tree').ParseOptions): CssNode => css().parse(text, options);
+const generate: typeof import('css-tree').generate = (...args) => css().generate(...args);
+const walk = (ast: CssNode, visit: (node: CssNode) => void): void => css().walk(ast, visit);
 import { CSS_FUNCTIONS, CSS_PROPERTIES } from './svg-allowlist.js';
 
 /**

@@ -148,7 +148,7 @@ function exceedsGuideFigures(file: string, figureElements: { total: number }): b
 async function figureDrawProblem(file: string, trial: FigureTrial): Promise<string | undefined> {
   if (!/\.svg$/i.test(file)) return undefined;
   const figure = sanitiseSvgFile(file);
-  return isSvgProblem(figure) ? undefined : trial(figure.svg);
+  return isSvgProblem(figure) ? undefined : trial(figure);
 }
 
 /** The files a guide shows (images and exercise figures), resolved as check resolves them. */
