@@ -8,6 +8,7 @@ import type { BuildClock } from './bundle/artifacts.js';
 import { RenderCache, codeDigest, digestOf, filesUnder, sha256, toolchainDigest } from './bundle/cache.js';
 import type { GuideCheck, GuideSummary, GuideTask, GuideTaskResult } from './bundle/guide-task.js';
 import type { ShapedWords } from './render/pdf/fonts.js';
+import type { Content } from './content/model.js';
 import { planManifest, serializeManifest, type Manifest, type ManifestEntry } from './bundle/plan.js';
 import { DEFAULT_STALL_SECONDS, stallGuard } from './bundle/stall.js';
 import { environmentError } from './bundle/environment.js';
@@ -21,7 +22,7 @@ import { isInside } from './content/paths.js';
 import { countErrors } from './diagnostics/report.js';
 import { fromWire } from './diagnostics/wire.js';
 import { RULES } from './pipeline/rules/index.js';
-import { siteAssets } from './render/html/assets.js';
+import { siteAssets, type SiteAssets } from './render/html/assets.js';
 import { CODE_DIR, COMPILED } from './package-root.js';
 import { sourceDateFromEnv } from './source-date.js';
 import { VERSION } from './version.js';
@@ -256,8 +257,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     for (const result of results) {
       if (result.check) {
         checks.set(result.slug, result.check);
-        const linked = Object.fromEntries(result.check.linked.map((other) => [other, folderDigest.get(other) ?? null]));
-        await cache?.writeCheck(checkKey(result.slug), { check: result.check, linked } satisfies CachedCheck);
+        await keepCheck(cache, checkKey(result.slug), result.check, folderDigest);
       }
       if (result.entries) {
         entries.push(...result.entries);
@@ -282,26 +282,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
       await writer.write(artifact.path, artifact.data);
       entries.push({ path: artifact.path, bytes: artifact.data.length, sha256: sha256(artifact.data), mediaType: artifact.mediaType });
     }
-    // The index and 404 pages change only with the site files, careprint and the guides' titles,
-    // summaries, dates and tags: reuse them (and skip loading the Markdown and HTML stack) otherwise.
-    const pagesKey = digestOf({ toolchain, careprint: VERSION, root: rootDigest, listed, css: site.css });
-    const cachedPages = cache?.read(pagesKey);
-    if (cachedPages) {
-      for (const { file, ...entry } of cachedPages) {
-        writer.linkIn(entry.path, file);
-        entries.push(entry);
-      }
-    } else {
-      const { sitePages } = await import('./bundle/site-artifacts.js');
-      const staged = cache?.stage(pagesKey);
-      for (const artifact of sitePages(frame, listed, site)) {
-        const entry = { path: artifact.path, bytes: artifact.data.length, sha256: sha256(artifact.data), mediaType: artifact.mediaType };
-        if (staged) await staged.add(entry, artifact.data, fileIn(writer.tmp, artifact.path));
-        else await writer.write(artifact.path, artifact.data);
-        entries.push(entry);
-      }
-      await staged?.commit();
-    }
+    entries.push(...(await writeSitePages(writer, cache, frame, listed, site, digestOf({ toolchain, careprint: VERSION, root: rootDigest, listed, css: site.css }))));
     const bundleDate = clock.sourceDate ?? contentDate(summaries);
     // A shard says what it was built from beyond its guides (careprint.yaml and glossaries, which
     // files the library holds, the build's options), so merge can refuse shards of different builds.
@@ -313,17 +294,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     // The release zip holds every file and the manifest, read back from disk; its date is fixed.
     // The same manifest means the same zip: reuse the last one. A shard makes none: `careprint
     // merge` zips the whole bundle.
-    let zipEntriesReused = 0;
-    if (!options.shard) {
-      const zipKey = digestOf({ toolchain, manifest: sha256(manifestData) });
-      const zipPath = fileIn(writer.tmp, zipName(manifest.release));
-      if (!(cache && (await cache.linkZip(zipKey, zipPath)))) {
-        // A changed manifest: entries whose files did not change are copied from the last zip.
-        const written = await writeBundleZip(writer.tmp, manifest, await cache?.previousZip(toolchain));
-        zipEntriesReused = written.reused;
-        await cache?.keepZip(zipKey, zipPath, written, toolchain);
-      }
-    }
+    const zipEntriesReused = options.shard ? 0 : await writeReleaseZip(writer, cache, manifest, manifestData, toolchain);
     phase('zip');
     await writer.commit();
     phase('commit');
@@ -344,6 +315,53 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<Bu
     // A full disk or a killed worker is the machine's problem: said so, with what to do.
     throw environmentError(error, context) ?? error;
   }
+}
+
+/**
+ * The index and 404 pages: they change only with the site files, careprint and the guides'
+ * titles, summaries, dates and tags, so they are reused from the cache under `key` (and the
+ * Markdown and HTML stack is not loaded) when those are unchanged. Returns their manifest entries.
+ */
+async function writeSitePages(writer: AtomicWriter, cache: RenderCache | undefined, frame: Content, listed: GuideSummary[], site: SiteAssets, key: string): Promise<ManifestEntry[]> {
+  const entries: ManifestEntry[] = [];
+  const cachedPages = cache?.read(key);
+  if (cachedPages) {
+    for (const { file, ...entry } of cachedPages) {
+      writer.linkIn(entry.path, file);
+      entries.push(entry);
+    }
+    return entries;
+  }
+  const { sitePages } = await import('./bundle/site-artifacts.js');
+  const staged = cache?.stage(key);
+  for (const artifact of sitePages(frame, listed, site)) {
+    const entry = { path: artifact.path, bytes: artifact.data.length, sha256: sha256(artifact.data), mediaType: artifact.mediaType };
+    if (staged) await staged.add(entry, artifact.data, fileIn(writer.tmp, artifact.path));
+    else await writer.write(artifact.path, artifact.data);
+    entries.push(entry);
+  }
+  await staged?.commit();
+  return entries;
+}
+
+/**
+ * The release zip: every file and the manifest, read back from disk, its date fixed. The same
+ * manifest means the same zip, reused from the cache; a changed one copies the entries whose
+ * files did not change from the last zip. Returns how many entries were copied so.
+ */
+async function writeReleaseZip(writer: AtomicWriter, cache: RenderCache | undefined, manifest: Manifest, manifestData: Buffer, toolchain: string): Promise<number> {
+  const zipKey = digestOf({ toolchain, manifest: sha256(manifestData) });
+  const zipPath = fileIn(writer.tmp, zipName(manifest.release));
+  if (cache && (await cache.linkZip(zipKey, zipPath))) return 0;
+  const written = await writeBundleZip(writer.tmp, manifest, await cache?.previousZip(toolchain));
+  await cache?.keepZip(zipKey, zipPath, written, toolchain);
+  return written.reused;
+}
+
+/** Keep a guide's check result, with the digests of the guides its anchors point into (a change there drops it). */
+async function keepCheck(cache: RenderCache | undefined, key: string, check: GuideCheck, folderDigest: ReadonlyMap<string, string>): Promise<void> {
+  const linked = Object.fromEntries(check.linked.map((other) => [other, folderDigest.get(other) ?? null]));
+  await cache?.writeCheck(key, { check, linked } satisfies CachedCheck);
 }
 
 /**

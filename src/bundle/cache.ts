@@ -405,18 +405,20 @@ export class RenderCache {
    * (hard links), so it would have reached the bundle just built anyway.
    */
   private restamp(): void {
+    // Folders found real once need not be looked at again for each of their files.
+    const seen = new Set<string>();
     for (const [dir, files] of this.taken) {
       const stamps = this.readStamps(dir);
       let changed = false;
       for (const [name, { file, stamp }] of files) {
-        const stat = this.foldersReal(file) ? lstatOrNone(file) : undefined;
+        const stat = this.foldersReal(file, seen) ? lstatOrNone(file) : undefined;
         if (!stat?.isFile()) continue;
         const now = stampOf(stat);
         if (sameStamp(stamps[name], now) || !sameButCtime(now, stamp)) continue;
         stamps[name] = now;
         changed = true;
       }
-      if (changed) this.writeStamps(dir, stamps);
+      if (changed) this.writeStamps(dir, stamps, seen);
     }
     this.taken.clear();
   }
@@ -432,10 +434,10 @@ export class RenderCache {
     }
   }
 
-  private writeStamps(dir: string, stamps: Record<string, Stamp>): void {
+  private writeStamps(dir: string, stamps: Record<string, Stamp>, seen?: Set<string>): void {
     const file = path.join(dir, 'verified.json');
     // Synchronous (read() is), else as writeIn: a fresh name created exclusively, renamed into place.
-    if (!this.foldersReal(file)) return;
+    if (!this.foldersReal(file, seen)) return;
     const tmp = temporaryName(file);
     try {
       writeFileSync(tmp, JSON.stringify(stamps), { flag: 'wx' });
