@@ -436,11 +436,28 @@ export class RenderCache {
 
   private writeStamps(dir: string, stamps: Record<string, Stamp>, seen?: Set<string>): void {
     const file = path.join(dir, 'verified.json');
-    // Synchronous (read() is), else as writeIn: a fresh name created exclusively, renamed into place.
+    // Synchronous (read() is). Written in place, never through a link at its name (O_NOFOLLOW) —
+    // every build rewrites every entry's stamps, and a fresh name renamed into place cost a no-op
+    // build a tenth of a second: a reader that meets a half-written file reads it as no stamps
+    // (readStamps), which only costs a re-check. Where O_NOFOLLOW is missing, as writeIn does.
     if (!this.foldersReal(file, seen)) return;
+    const data = JSON.stringify(stamps);
+    if (constants.O_NOFOLLOW) {
+      try {
+        const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0), 0o644);
+        try {
+          if (fstatSync(fd).isFile()) writeFileSync(fd, data);
+        } finally {
+          closeSync(fd);
+        }
+      } catch {
+        // A link or something else at its name: only costs a re-check next build.
+      }
+      return;
+    }
     const tmp = temporaryName(file);
     try {
-      writeFileSync(tmp, JSON.stringify(stamps), { flag: 'wx' });
+      writeFileSync(tmp, data, { flag: 'wx' });
       renameSync(tmp, file);
     } catch {
       // Only costs a re-check next build.
